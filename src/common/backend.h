@@ -1,0 +1,67 @@
+// The one narrow interface every backend (src/posix, src/plan9) implements. src/common calls only
+// this, never an OS function, so it builds freestanding for Plan 9.
+//
+// A "carrier" is how a note reaches the process: on POSIX a signal number, or kMailbox for string
+// notes; Plan 9 has one carrier for everything.
+#ifndef NOTES_COMMON_BACKEND_H
+#define NOTES_COMMON_BACKEND_H
+
+#include <stdint.h>
+
+#include <span>
+#include <string_view>
+
+#include "notes/note.h"
+#include "notes/status.h"
+
+namespace notes::detail {
+
+constexpr int kMailbox = 0;        // the carrier of string notes
+constexpr int kMaxCarriers = 128;  // carriers are 0 .. kMaxCarriers-1
+constexpr int kUncatchable = -1;
+
+// A waiter's wake-up: level-triggered, pollable on POSIX.
+struct Wake {
+  int fds[2] = {-1, -1};
+};
+
+namespace backend {
+
+// --- posting ---
+Status post(long pid, const Note& note) noexcept;
+Status post_group(long group, const Note& note) noexcept;
+
+// --- the entry point ---
+// The carrier of a note: a signal, kMailbox, or kUncatchable.
+int carrier_of(const Note& note) noexcept;
+// The carriers of the plain (non-system) notes with a carrier of their own, for NoteSet::all().
+std::span<const int> plain_carriers() noexcept;
+// Makes the entry point catch `carrier` (first watcher) / puts the previous disposition back (last
+// watcher gone). Called under the registry lock.
+Status watch(int carrier) noexcept;
+void unwatch(int carrier) noexcept;
+// A string note stalled in the mailbox because a receiver's queue was full; called (outside note
+// context) after a receiver made room.
+void resume_mailbox() noexcept;
+
+// --- the registry lock (ordinary context only; never taken in note context) ---
+void lock_registry() noexcept;
+void unlock_registry() noexcept;
+// Lets another thread run while waiting for an in-flight handler to leave.
+void yield() noexcept;
+// A monotonic clock in nanoseconds.
+int64_t monotonic_ns() noexcept;
+
+// --- waking waiters ---
+Status wake_open(Wake& w) noexcept;
+void wake_close(Wake& w) noexcept;
+void wake_ring(Wake& w) noexcept;   // async-signal-safe
+void wake_clear(Wake& w) noexcept;  // consumes pending rings
+// Waits until rung or `timeout_ns` passes (< 0: forever). Returns timed_out, interrupted, or ok.
+Status wake_wait(Wake& w, int64_t timeout_ns) noexcept;
+int wake_fd(const Wake& w) noexcept;
+
+}  // namespace backend
+}  // namespace notes::detail
+
+#endif  // NOTES_COMMON_BACKEND_H

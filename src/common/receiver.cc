@@ -1,0 +1,142 @@
+// Receiver: a channel in the registry, handed to ordinary code through its wake-up.
+#include "notes/receiver.h"
+
+#include <new>
+
+#include "common/registry.h"
+
+namespace notes {
+
+using detail::Channel;
+
+namespace {
+
+constexpr size_t kMinCapacity = 2;
+constexpr size_t kMaxCapacity = 65536;
+
+void destroy(Channel* ch) noexcept {
+  detail::backend::wake_close(ch->wake);
+  delete[] ch->cells;
+  delete ch;
+}
+
+// One note, if queued. Taking a note may make room for a string note stalled in the mailbox.
+bool take(Channel* ch, Note& out) noexcept {
+  if (!ch->ring.pop(out)) return false;
+  ch->received.fetch_add(1, std::memory_order_relaxed);
+  detail::backend::resume_mailbox();
+  return true;
+}
+
+}  // namespace
+
+Result<Receiver> Receiver::open(const NoteSet& notes, Options options) noexcept {
+  if (options.capacity < kMinCapacity || options.capacity > kMaxCapacity) {
+    return Status(Code::invalid_argument, static_cast<int64_t>(options.capacity), 0,
+                  "receiver capacity must be 2 to 65536");
+  }
+  size_t capacity = kMinCapacity;
+  while (capacity < options.capacity) capacity <<= 1;
+
+  Channel* ch = new (std::nothrow) Channel;
+  if (ch == nullptr) return Status(Code::io, 0, 0, "out of memory for a receiver");
+  if (Status s = ch->filter.assign(notes); !s.ok()) {
+    delete ch;
+    return s;
+  }
+  ch->cells = new (std::nothrow) detail::NoteRing::Cell[capacity];
+  if (ch->cells == nullptr) {
+    delete ch;
+    return Status(Code::io, 0, 0, "out of memory for a receiver queue");
+  }
+  ch->ring.init(ch->cells, capacity);
+  if (Status s = detail::backend::wake_open(ch->wake); !s.ok()) {
+    delete[] ch->cells;
+    delete ch;
+    return s;
+  }
+  if (Status s = detail::registry::attach(ch); !s.ok()) {
+    destroy(ch);
+    return s;
+  }
+  return Receiver(ch);
+}
+
+Receiver& Receiver::operator=(Receiver&& other) noexcept {
+  if (this != &other) {
+    this->~Receiver();
+    channel_ = other.channel_;
+    other.channel_ = nullptr;
+  }
+  return *this;
+}
+
+Receiver::~Receiver() {
+  if (channel_ == nullptr) return;
+  stop();
+  destroy(channel_);
+  channel_ = nullptr;
+}
+
+Result<Note> Receiver::try_receive() noexcept {
+  if (channel_ == nullptr) return Status(Code::stopped);
+  detail::backend::wake_clear(channel_->wake);
+  Note n;
+  if (take(channel_, n)) return n;
+  if (channel_->stopped.load()) return Status(Code::stopped);
+  return Status(Code::timed_out);
+}
+
+namespace {
+
+// Waits for a note until `deadline` (monotonic ns), or forever.
+Result<Note> receive(Channel* ch, bool forever, int64_t deadline) noexcept {
+  if (ch == nullptr) return Status(Code::stopped);
+  for (;;) {
+    // Clear before looking, so a ring that lands after the look is not lost.
+    detail::backend::wake_clear(ch->wake);
+    Note n;
+    if (take(ch, n)) return n;
+    if (ch->stopped.load()) return Status(Code::stopped);
+    int64_t left = -1;
+    if (!forever) {
+      left = deadline - detail::backend::monotonic_ns();
+      if (left <= 0) return Status(Code::timed_out);
+    }
+    Status s = detail::backend::wake_wait(ch->wake, left);
+    if (!s.ok() && s.code() != Code::timed_out && s.code() != Code::interrupted) return s;
+  }
+}
+
+}  // namespace
+
+Result<Note> Receiver::wait() noexcept { return receive(channel_, true, 0); }
+
+Result<Note> Receiver::wait_for(std::chrono::nanoseconds timeout) noexcept {
+  const int64_t now = detail::backend::monotonic_ns();
+  const int64_t t = timeout.count() < 0 ? 0 : timeout.count();
+  if (t > INT64_MAX - now) return receive(channel_, true, 0);
+  return receive(channel_, false, now + t);
+}
+
+int Receiver::fd() const noexcept {
+  return channel_ ? detail::backend::wake_fd(channel_->wake) : -1;
+}
+
+void Receiver::stop() noexcept {
+  if (channel_ == nullptr || channel_->stopped.exchange(true)) return;
+  detail::registry::detach(channel_);
+  detail::backend::wake_ring(channel_->wake);
+}
+
+ReceiverCounters Receiver::counters() const noexcept {
+  ReceiverCounters c;
+  if (channel_ != nullptr) {
+    c.queued = channel_->queued.load(std::memory_order_relaxed);
+    c.received = channel_->received.load(std::memory_order_relaxed);
+    c.dropped = channel_->dropped.load(std::memory_order_relaxed);
+  }
+  return c;
+}
+
+}  // namespace notes

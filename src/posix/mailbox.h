@@ -1,0 +1,35 @@
+// The string-note mailbox: a Unix datagram socket per receiving process, in a per-user directory
+// (mode 0700, owner checked, never a link), named <pid>.<start time> so that a later process with
+// the same pid never receives a note meant for an earlier one. A sender writes the note, then
+// rings the doorbell signal; the entry point drains the socket into the receivers' queues.
+#ifndef NOTES_POSIX_MAILBOX_H
+#define NOTES_POSIX_MAILBOX_H
+
+#include <signal.h>
+
+#include "notes/note.h"
+#include "notes/status.h"
+
+namespace notes::detail::mailbox {
+
+// Under the registry lock: make / remove this process's mailbox.
+Status open() noexcept;
+void close() noexcept;
+
+// Note context: read every waiting datagram into the receivers. A note whose receivers' queues
+// are full stays (held) until resume() after a receiver made room, so the socket fills and
+// senders see queue_full instead of a silent drop.
+void drain() noexcept;
+void resume() noexcept;
+bool is_doorbell(const siginfo_t* info) noexcept;
+
+// In a forked child: forget the parent's mailbox; make the child's own if one is watched.
+void after_fork_child(bool watched) noexcept;
+
+// Sending.
+Status post(long pid, const Note& note) noexcept;
+Status post_group(long group, const Note& note) noexcept;
+
+}  // namespace notes::detail::mailbox
+
+#endif  // NOTES_POSIX_MAILBOX_H
