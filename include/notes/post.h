@@ -25,6 +25,10 @@
 
 namespace notes {
 
+// The calling process's id and its process group (note group on Plan 9). Async-signal-safe.
+long this_process() noexcept;
+long this_group() noexcept;
+
 // Posts `note` to process `pid`.
 Status post(long pid, std::string_view note) noexcept;
 

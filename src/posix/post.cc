@@ -4,9 +4,17 @@
 #include <unistd.h>
 
 #include "common/backend.h"
+#include "notes/post.h"
 #include "notes/signal_map.h"
 #include "posix/mailbox.h"
 #include "posix/process.h"
+
+namespace notes {
+
+long this_process() noexcept { return getpid(); }
+long this_group() noexcept { return getpgrp(); }
+
+}  // namespace notes
 
 namespace notes::detail::backend {
 namespace {

@@ -82,7 +82,9 @@ void on_signal(int sig, siginfo_t* info, void* context) {
       registry::count_caught();
       Note note = note_for_signal(sig);
       bool taken = registry::dispatch(note, sig);
-      if (!chain(sig, info, context) && !taken) default_action(sig);
+      // The disposition from before us is the last link of the chain: it runs only when no
+      // handler and no receiver took the note.
+      if (!taken && !chain(sig, info, context)) default_action(sig);
     } else {
       chain(sig, info, context);
     }
