@@ -78,16 +78,14 @@ void on_signal(int sig, siginfo_t* info, void* context) {
     mailbox::drain();
   }
   if (!doorbell) {
+    bool taken = false;
     if (note_watched[sig].load()) {
       registry::count_caught();
-      Note note = note_for_signal(sig);
-      bool taken = registry::dispatch(note, sig);
-      // The disposition from before us is the last link of the chain: it runs only when no
-      // handler and no receiver took the note.
-      if (!taken && !chain(sig, info, context)) default_action(sig);
-    } else {
-      chain(sig, info, context);
+      taken = registry::dispatch(note_for_signal(sig), sig);
     }
+    // The disposition from before us is the last link of the chain: it runs when no handler
+    // and no receiver took the note, including one that lands while the last watcher leaves.
+    if (!taken && !chain(sig, info, context)) default_action(sig);
   }
   errno = saved_errno;
 }

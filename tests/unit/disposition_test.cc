@@ -152,7 +152,11 @@ NOTES_SCENARIO(atomic_stop) {
     settle();
     // Still alive, so the note arrived before stop() ended: it must be queued.
     if (!rx->try_receive()) {
-      printf("lost in trial %d\n", trial);
+      notes::Counters c = notes::counters();
+      printf("lost in trial %d (caught %llu, delivered %llu, dropped %llu)\n", trial,
+             static_cast<unsigned long long>(c.caught),
+             static_cast<unsigned long long>(c.delivered),
+             static_cast<unsigned long long>(c.dropped));
       return 1;
     }
   }
