@@ -379,7 +379,7 @@ Status post(long pid, const Note& note) noexcept {
   }
   int fd = sender_socket();
   if (fd < 0) return Status(Code::io, pid, errno, "cannot make a socket to send a note");
-  ssize_t n = sendto(fd, note.c_str(), note.size(), MSG_DONTWAIT | MSG_NOSIGNAL,
+  ssize_t n = sendto(fd, note.c_str(), note.size(), MSG_DONTWAIT,
                      reinterpret_cast<sockaddr*>(&addr), sizeof addr);
   if (n < 0) {
     switch (errno) {
