@@ -8,6 +8,8 @@
 #include "notes/note_set.h"
 #include "notes/post.h"
 #include "notes/receiver.h"
+#include "notes/exit_status.h"
+#include "notes/shutdown_group.h"
 #include "notes/signal_map.h"
 #include "notes/status.h"
 

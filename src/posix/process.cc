@@ -106,6 +106,45 @@ bool owner(long pid, uid_t* out) noexcept {
 #endif
 }
 
+#if !NOTES_HAVE_KINFO_PROC
+namespace {
+
+// Calls fn(pid, arg) for each process whose stat field `index` (counted after the command
+// name) equals `value`.
+bool for_each_with_field(int index, long value, void (*fn)(long pid, void* arg),
+                         void* arg) noexcept {
+  DIR* dir = opendir("/proc");
+  if (dir == nullptr) return false;
+  while (dirent* e = readdir(dir)) {
+    long pid = 0;
+    const char* s = e->d_name;
+    if (*s < '1' || *s > '9') continue;
+    for (; *s >= '0' && *s <= '9'; s++) pid = pid * 10 + (*s - '0');
+    if (*s != '\0') continue;
+    char buf[1024];
+    const char* rest;
+    uint64_t v;
+    if (read_stat(pid, buf, sizeof buf, &rest) && field(rest, index, &v) &&
+        static_cast<long>(v) == value) {
+      fn(pid, arg);
+    }
+  }
+  closedir(dir);
+  return true;
+}
+
+}  // namespace
+#endif
+
+bool for_each_child(long parent, void (*fn)(long pid, void* arg), void* arg) noexcept {
+#if NOTES_HAVE_KINFO_PROC
+  (void)parent, (void)fn, (void)arg;
+  return false;
+#else
+  return for_each_with_field(1, parent, fn, arg);  // field 4: ppid
+#endif
+}
+
 bool for_each_in_group(long group, void (*fn)(long pid, void* arg), void* arg) noexcept {
 #if NOTES_HAVE_KINFO_PROC
   int mib[4] = {CTL_KERN, KERN_PROC, KERN_PROC_PGRP, static_cast<int>(group)};
@@ -125,25 +164,7 @@ bool for_each_in_group(long group, void (*fn)(long pid, void* arg), void* arg) n
   delete[] procs;
   return ok;
 #else
-  DIR* dir = opendir("/proc");
-  if (dir == nullptr) return false;
-  while (dirent* e = readdir(dir)) {
-    long pid = 0;
-    const char* s = e->d_name;
-    if (*s < '1' || *s > '9') continue;
-    for (; *s >= '0' && *s <= '9'; s++) pid = pid * 10 + (*s - '0');
-    if (*s != '\0') continue;
-    char buf[1024];
-    const char* rest;
-    uint64_t pgrp;
-    // Field 5 (pgrp) is the 2nd after the command name.
-    if (read_stat(pid, buf, sizeof buf, &rest) && field(rest, 2, &pgrp) &&
-        static_cast<long>(pgrp) == group) {
-      fn(pid, arg);
-    }
-  }
-  closedir(dir);
-  return true;
+  return for_each_with_field(2, group, fn, arg);  // field 5: pgrp
 #endif
 }
 

@@ -22,3 +22,11 @@ bool for_each_in_group(long group, void (*fn)(long pid, void* arg), void* arg) n
 }  // namespace notes::detail::process
 
 #endif  // NOTES_POSIX_PROCESS_H
+
+namespace notes::detail::process {
+
+// Calls fn(pid, arg) for each child of `parent`. Returns false when children cannot be listed
+// (no /proc).
+bool for_each_child(long parent, void (*fn)(long pid, void* arg), void* arg) noexcept;
+
+}  // namespace notes::detail::process
