@@ -11,7 +11,10 @@
 #include <cerrno>
 #include <cstring>
 #include <stdexcept>
+#include <string_view>
 #include <utility>
+
+extern char** environ;  // POSIX defines it, but not every system declares it in a header
 
 namespace integration {
 namespace {
@@ -27,10 +30,20 @@ void close_fd(int& fd) {
   fd = -1;
 }
 
+// Close-on-exec, so that only the child's own standard output and error stay open in it. (The
+// tests are one thread, so no other fork can slip in between pipe and fcntl; pipe2 is not
+// everywhere.)
+bool make_pipe(int fds[2]) {
+  if (pipe(fds) != 0) return false;
+  fcntl(fds[0], F_SETFD, FD_CLOEXEC);
+  fcntl(fds[1], F_SETFD, FD_CLOEXEC);
+  return true;
+}
+
 // In the forked child, before exec: only async-signal-safe calls. A failure exits with 127, as
 // a shell does for a command it could not run.
-[[noreturn]] void become(const std::vector<char*>& argv, const SpawnOptions& options, int out,
-                         int err) {
+[[noreturn]] void become(const std::vector<char*>& argv, const std::vector<char*>& envp,
+                         const SpawnOptions& options, int out, int err) {
   int in = open("/dev/null", O_RDONLY);
   if (in < 0 || dup2(in, 0) < 0 || dup2(out, 1) < 0 || dup2(err, 2) < 0) _exit(127);
   // The test runner may have blocked or ignored signals; the program must start as from a shell.
@@ -46,7 +59,7 @@ void close_fd(int& fd) {
   if (options.process_group && setpgid(0, *options.process_group) != 0) _exit(127);
   if (options.gid && (setgroups(0, nullptr) != 0 || setgid(*options.gid) != 0)) _exit(127);
   if (options.uid && setuid(*options.uid) != 0) _exit(127);
-  execv(argv[0], argv.data());
+  execve(argv[0], argv.data(), envp.data());
   _exit(127);
 }
 
@@ -69,16 +82,28 @@ Child::Child(std::vector<std::string> argv, SpawnOptions options) {
   std::vector<char*> args;
   for (std::string& a : argv) args.push_back(a.data());
   args.push_back(nullptr);
+  // Built before fork: the child may only make async-signal-safe calls.
+  std::vector<std::string> env = options.env;
+  for (char** e = environ; *e != nullptr; e++) {
+    std::string_view entry = *e;
+    std::string_view name = entry.substr(0, entry.find('=') + 1);
+    bool replaced = false;
+    for (const std::string& mine : options.env) replaced |= mine.starts_with(name);
+    if (!replaced) env.emplace_back(entry);
+  }
+  std::vector<char*> envp;
+  for (std::string& e : env) envp.push_back(e.data());
+  envp.push_back(nullptr);
 
   int out[2], err[2];
-  if (pipe2(out, O_CLOEXEC) != 0) fail("pipe");
-  if (pipe2(err, O_CLOEXEC) != 0) {
+  if (!make_pipe(out)) fail("pipe");
+  if (!make_pipe(err)) {
     close(out[0]);
     close(out[1]);
     fail("pipe");
   }
   pid_ = fork();
-  if (pid_ == 0) become(args, options, out[1], err[1]);
+  if (pid_ == 0) become(args, envp, options, out[1], err[1]);
   int fork_errno = errno;
   close(out[1]);
   close(err[1]);
@@ -131,7 +156,7 @@ std::string Child::read_line() {
       return line;
     }
     if (!fill(out_fd_, out_, deadline)) {
-      if (out_fd_ >= 0) return "<no line within 30 s>";
+      if (out_fd_ >= 0) return "<no line within " + std::to_string(kPatience.count()) + " s>";
       if (!out_.empty()) return std::exchange(out_, {}) + "<end of output without a newline>";
       return "<end of output>";
     }
@@ -216,7 +241,9 @@ bool Child::wait_stopped() {
   return false;
 }
 
-bool Child::running() { return !reaped(WNOHANG); }
+bool Child::running() {
+  return !reaped(WNOHANG);
+}
 
 Output run(std::vector<std::string> argv, SpawnOptions options) {
   Child child(std::move(argv), options);

@@ -24,10 +24,12 @@ inline constexpr int kNoExit = -1;
 
 struct SpawnOptions {
   // 0: a new process group led by the child; another id: join that group; none: stay in ours.
-  std::optional<pid_t> process_group;
+  std::optional<pid_t> process_group = std::nullopt;
   // Run as this user and group (the test must be root).
-  std::optional<uid_t> uid;
-  std::optional<gid_t> gid;
+  std::optional<uid_t> uid = std::nullopt;
+  std::optional<gid_t> gid = std::nullopt;
+  // "NAME=value" entries added to (or replacing those of) the test's environment.
+  std::vector<std::string> env = {};
 };
 
 class Child {
