@@ -32,6 +32,17 @@ constexpr std::string_view kHelpText = R"(usage:
       note received on a line of its own (a newline in a note is printed as \n,
       a backslash as \\). -n: exit after COUNT notes. -t: give up after SECONDS
       in all (fractions allowed, e.g. 0.5).
+  note run [--grace SECONDS] [--note NOTE] [--status first|last|worst|all]
+           [--on any|failure] [--quiet] -- CMD [ARGS] [-- CMD [ARGS]...]
+      Run the commands as one shutdown group. When one exits (--on failure:
+      when one fails), or when note run gets interrupt, hangup or kill, it posts
+      NOTE (default kill, i.e. SIGTERM) once to each command's process group,
+      sends SIGCONT, waits SECONDS (default 5; a second interrupt, hangup or
+      kill ends the wait), then kills what is left and reaps everything. The
+      timeline goes to standard error; the exit status is the group's: the
+      first command to exit decides (--status), a command killed by signal S
+      counts as 128+S, one that cannot be started as 127 (126 if not
+      executable).
   note signals
       Print the note/signal table: signal number, signal name, note.
   note help, note --help
@@ -50,6 +61,8 @@ exit status:
   6  note not posted: the process's note queue is full; try again
   7  not deliverable: a string note to a process that has no mailbox
   8  other system error
+  note run exits with the group's status (see above), 2 for a usage error, and
+  125 when it cannot supervise at all.
 Errors are reported as one line on standard error.
 )";
 

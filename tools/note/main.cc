@@ -1,4 +1,4 @@
-// note: post, wait for and list notes from the shell.
+// note: post, wait for and list notes from the shell, and run commands as a shutdown group.
 #include <span>
 #include <string_view>
 
@@ -6,6 +6,7 @@
 
 #include "cli.h"
 #include "commands.h"
+#include "run.h"
 
 int main(int argc, char** argv) {
   using namespace note_cli;
@@ -15,6 +16,7 @@ int main(int argc, char** argv) {
   std::span<char* const> args = words.subspan(1);
   if (name == "post") return post_command(args);
   if (name == "wait") return wait_command(args);
+  if (name == "run") return run_command(args);
   if (name == "signals") return signals_command(args);
   if (name == "help" || name == "--help" || name == "-h") return help_command();
   if (name.size() > 1 && name[0] == '-')
