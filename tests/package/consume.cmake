@@ -11,10 +11,14 @@ function(run)
 endfunction()
 
 run(${CMAKE_COMMAND} --install ${BUILD_DIR} --prefix ${prefix})
+# A shared libnotes in a private prefix: the consumers find it the way a user would.
+set(ENV{LD_LIBRARY_PATH} ${prefix}/lib)
+# The consumers are built with the same flags as the library (sanitizers must match).
+separate_arguments(extra_flags UNIX_COMMAND "${CXX_FLAGS}")
 
 # find_package(notes CONFIG)
 run(${CMAKE_COMMAND} -S ${SOURCE_DIR} -B ${WORK_DIR}/cmake-consumer -G ${GENERATOR}
-    -DCMAKE_CXX_COMPILER=${CXX} -DCMAKE_PREFIX_PATH=${prefix})
+    -DCMAKE_CXX_COMPILER=${CXX} -DCMAKE_PREFIX_PATH=${prefix} "-DCMAKE_CXX_FLAGS=${CXX_FLAGS}")
 run(${CMAKE_COMMAND} --build ${WORK_DIR}/cmake-consumer)
 run(${WORK_DIR}/cmake-consumer/consumer)
 if(NOT last_output MATCHES "consumer received: hello from the package test")
@@ -30,7 +34,7 @@ if(NOT rc EQUAL 0)
   message(FATAL_ERROR "pkg-config cannot find notes")
 endif()
 separate_arguments(flags UNIX_COMMAND "${flags}")
-run(${CXX} ${SOURCE_DIR}/main.cc -o ${WORK_DIR}/pc-consumer ${flags})
+run(${CXX} ${extra_flags} ${SOURCE_DIR}/main.cc -o ${WORK_DIR}/pc-consumer ${flags})
 run(${WORK_DIR}/pc-consumer)
 if(NOT last_output MATCHES "consumer received: hello from the package test")
   message(FATAL_ERROR "pkg-config consumer printed: ${last_output}")
