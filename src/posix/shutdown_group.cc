@@ -22,6 +22,7 @@
 #include "posix/spawn.h"
 
 #ifdef __linux__
+#include <sys/epoll.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #endif
@@ -81,6 +82,7 @@ struct ShutdownGroup::Impl final : detail::ShutdownLadder::Actions {
   bool adopted_killed = false;
   std::string failure;        // the supervisor's own failure, if any
   int old_subreaper = 0;
+  int epoll = -1;
 
   explicit Impl(Options o)
       : options(std::move(o)),
@@ -102,16 +104,18 @@ struct ShutdownGroup::Impl final : detail::ShutdownLadder::Actions {
     // Orphaned grandchildren come to us, so they are reaped and none outlives the group.
     prctl(PR_GET_CHILD_SUBREAPER, &old_subreaper);
     prctl(PR_SET_CHILD_SUBREAPER, 1);
+    epoll = epoll_create1(EPOLL_CLOEXEC);
 #endif
+    watch_fd(detail::backend::wake_fd(wake));
+    if (supervisor_notes) watch_fd(supervisor_notes->fd());
   }
 
   ~Impl() {
 #ifdef __linux__
     prctl(PR_SET_CHILD_SUBREAPER, old_subreaper);
 #endif
-    for (Member& m : members) {
-      if (m.pidfd >= 0) close(m.pidfd);
-    }
+    for (Member& m : members) forget_pidfd(m);
+    if (epoll >= 0) close(epoll);
     detail::backend::wake_close(wake);
   }
 
@@ -214,6 +218,7 @@ struct ShutdownGroup::Impl final : detail::ShutdownLadder::Actions {
       }
       int m = member_of(pid);
       if (m >= 0) {
+        forget_pidfd(members[static_cast<size_t>(m)]);
         ladder.exited(m, status_of(st), now());
       } else {
         emit(Event::Kind::reaped, -1, status_of(st), "orphan", pid);
@@ -241,13 +246,9 @@ struct ShutdownGroup::Impl final : detail::ShutdownLadder::Actions {
     }
   }
 
+  // Sleeps until a note, a shutdown() call, a member's exit (its pidfd on Linux) or the next
+  // deadline. epoll, so a thousand members cost nothing per wake-up.
   void wait_for_something() {
-    std::vector<pollfd> fds;
-    if (supervisor_notes) fds.push_back({supervisor_notes->fd(), POLLIN, 0});
-    fds.push_back({detail::backend::wake_fd(wake), POLLIN, 0});
-    for (const Member& m : members) {
-      if (m.pidfd >= 0) fds.push_back({m.pidfd, POLLIN, 0});
-    }
     int64_t timeout = ladder.deadline() == INT64_MAX ? -1 : ladder.deadline() - now();
     // A member's group can outlive its leader; its other processes are not our children
     // without a subreaper, so look again now and then.
@@ -256,7 +257,37 @@ struct ShutdownGroup::Impl final : detail::ShutdownLadder::Actions {
       if (timeout < 0 || timeout > poll_ns) timeout = poll_ns;
     }
     int ms = timeout < 0 ? -1 : static_cast<int>((timeout + 999999) / 1000000);
-    poll(fds.data(), fds.size(), ms);
+#ifdef __linux__
+    if (epoll >= 0) {
+      epoll_event ready[16];
+      epoll_wait(epoll, ready, 16, ms);
+      return;
+    }
+#endif
+    pollfd fds[2] = {{detail::backend::wake_fd(wake), POLLIN, 0}, {-1, POLLIN, 0}};
+    if (supervisor_notes) fds[1].fd = supervisor_notes->fd();
+    poll(fds, 2, ms);
+  }
+
+  void watch_fd(int fd) {
+#ifdef __linux__
+    epoll_event e{};
+    e.events = EPOLLIN;
+    e.data.fd = fd;
+    if (epoll >= 0 && fd >= 0) epoll_ctl(epoll, EPOLL_CTL_ADD, fd, &e);
+#else
+    (void)fd;
+#endif
+  }
+
+  // The leader is reaped: its pidfd would poll readable forever, so it goes.
+  void forget_pidfd(Member& m) {
+    if (m.pidfd < 0) return;
+#ifdef __linux__
+    if (epoll >= 0) epoll_ctl(epoll, EPOLL_CTL_DEL, m.pidfd, nullptr);
+#endif
+    close(m.pidfd);
+    m.pidfd = -1;
   }
 
   bool adopted_alive() {
@@ -301,6 +332,7 @@ Result<int> ShutdownGroup::spawn(MemberSpec spec) {
   added.pid = s->pid;
 #if NOTES_HAVE_PIDFD
   added.pidfd = static_cast<int>(syscall(SYS_pidfd_open, s->pid, 0));
+  g.watch_fd(added.pidfd);
 #endif
   g.guard.watch(s->pid);
   g.emit(Event::Kind::started, index, ExitStatus(), {});
