@@ -80,8 +80,9 @@ Receiver::~Receiver() {
 
 Result<Note> Receiver::try_receive() noexcept {
   if (channel_ == nullptr) return Status(Code::stopped);
-  detail::backend::wake_clear(channel_->wake);
   Note n;
+  if (take(channel_, n)) return n;
+  detail::backend::wake_clear(channel_->wake);
   if (take(channel_, n)) return n;
   if (channel_->stopped.load()) return Status(Code::stopped);
   return Status(Code::timed_out);
@@ -93,9 +94,11 @@ namespace {
 Result<Note> receive(Channel* ch, bool forever, int64_t deadline) noexcept {
   if (ch == nullptr) return Status(Code::stopped);
   for (;;) {
-    // Clear before looking, so a ring that lands after the look is not lost.
-    detail::backend::wake_clear(ch->wake);
     Note n;
+    if (take(ch, n)) return n;
+    // Nothing queued: clear the wake-up, then look once more, so a note that landed between the
+    // first look and the clear is not slept on. (Looking first saves a system call per note.)
+    detail::backend::wake_clear(ch->wake);
     if (take(ch, n)) return n;
     if (ch->stopped.load()) return Status(Code::stopped);
     int64_t left = -1;

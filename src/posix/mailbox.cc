@@ -1,128 +1,41 @@
+// This process's mailbox: binding it, draining it in note context, and giving it up.
 #include "posix/mailbox.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <sys/stat.h>
-#include <sys/syscall.h>
-#include <sys/un.h>
 #include <unistd.h>
 
 #include <atomic>
 
 #include "common/registry.h"
-#include "common/text.h"
 #include "posix/config.h"
+#include "posix/mailbox_dir.h"
 #include "posix/process.h"
 #include "posix/signals.h"
 
 namespace notes::detail::mailbox {
 namespace {
 
-// --- where mailboxes live ---
+// Datagrams taken from the socket in one call; those the receivers have no room for yet wait in
+// `held` (never dropped), and the socket keeps the rest, so its senders see queue_full.
+constexpr int kBatch = 16;
 
-// The directory that holds every user's mailbox directory: $NOTES_MAILBOX_DIR, else /tmp. Senders
-// and receivers must agree on it.
-const char* base_dir() noexcept {
-  static const char* const base = [] {
-    const char* env = getenv("NOTES_MAILBOX_DIR");
-    return env != nullptr && env[0] == '/' ? env : "/tmp";
-  }();
-  return base;
-}
-
-void user_dir(TextBuffer& t, uid_t uid) noexcept {
-  t.add(base_dir()).add("/notes-").add(static_cast<int64_t>(uid));
-}
-
-bool mailbox_path(sockaddr_un& addr, uid_t uid, long pid, uint64_t start) noexcept {
-  memset(&addr, 0, sizeof addr);
-  addr.sun_family = AF_UNIX;
-  TextBuffer t(addr.sun_path, sizeof addr.sun_path);
-  user_dir(t, uid);
-  t.add("/").add(static_cast<int64_t>(pid)).add(".").add_unsigned(start);
-  return t.wanted() < sizeof addr.sun_path;
-}
-
-// Parses "<pid>.<start>"; false for any other name.
-bool parse_name(const char* name, long* pid, uint64_t* start) noexcept {
-  long p = 0;
-  uint64_t s = 0;
-  const char* c = name;
-  if (*c < '1' || *c > '9') return false;
-  for (; *c >= '0' && *c <= '9'; c++) p = p * 10 + (*c - '0');
-  if (*c++ != '.' || *c < '0' || *c > '9') return false;
-  for (; *c >= '0' && *c <= '9'; c++) s = s * 10 + static_cast<uint64_t>(*c - '0');
-  if (*c != '\0') return false;
-  *pid = p;
-  *start = s;
-  return true;
-}
-
-// --- this process's mailbox (fields change under the registry lock) ---
-
+// --- the open mailbox (fields change under the registry lock) ---
 std::atomic<int> mailbox_fd{-1};
 pid_t owner_pid = 0;  // the process the open mailbox belongs to
+uid_t owner_uid = 0;  // its effective uid, for the credential check
 sockaddr_un own_addr;
-char error_text[256];  // the last open() failure, for Status::what (registry lock)
 
-// Drain state (note context).
+// --- drain state: owned by whoever holds `busy` ---
 std::atomic<bool> busy{false};
 std::atomic<bool> again{false};
 std::atomic<bool> stalled{false};
-Note held;  // read but not yet delivered; owned by whoever holds `busy`
-bool has_held = false;
-
-Status fail(const char* what, const char* detail, int err) noexcept {
-  TextBuffer t(error_text, sizeof error_text);
-  t.add(what);
-  if (detail != nullptr) t.add(" ").add(detail);
-  return Status(Code::io, 0, err, error_text);
-}
-
-// Makes (or checks) this user's directory: ours, a directory and not a link, mode 0700.
-Status ensure_user_dir(char* path, size_t size) noexcept {
-  TextBuffer t(path, size);
-  user_dir(t, geteuid());
-  if (t.wanted() >= size) return fail("mailbox directory name too long:", path, 0);
-  if (mkdir(path, 0700) != 0 && errno != EEXIST) {
-    return fail("cannot make mailbox directory", path, errno);
-  }
-  int fd = ::open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-  if (fd < 0) {
-    return fail("mailbox directory is not a directory of its own (a link?):", path, errno);
-  }
-  struct stat st;
-  int r = fstat(fd, &st);
-  ::close(fd);
-  if (r != 0) return fail("cannot stat mailbox directory", path, errno);
-  if (st.st_uid != geteuid()) {
-    return fail("mailbox directory belongs to another user, refusing it:", path, 0);
-  }
-  if ((st.st_mode & 077) != 0) {
-    return fail("mailbox directory is open to other users (mode is not 0700), refusing it:", path,
-                0);
-  }
-  return Status();
-}
-
-// Removes mailboxes of processes that are gone (killed before they could remove their own).
-void remove_stale(const char* dir_path) noexcept {
-  DIR* dir = opendir(dir_path);
-  if (dir == nullptr) return;
-  while (dirent* e = readdir(dir)) {
-    long pid;
-    uint64_t start, now;
-    if (!parse_name(e->d_name, &pid, &start)) continue;
-    if (process::start_time(pid, &now) && now == start) continue;
-    unlinkat(dirfd(dir), e->d_name, 0);
-  }
-  closedir(dir);
-}
+Note held[kBatch];
+int held_first = 0, held_count = 0;
 
 void remove_at_exit() {
   if (mailbox_fd.load() >= 0 && owner_pid == getpid()) unlink(own_addr.sun_path);
@@ -134,11 +47,15 @@ Status bind_mailbox() noexcept {
   remove_stale(dir);
   pid_t pid = getpid();
   uint64_t start;
-  if (!process::start_time(pid, &start)) return fail("cannot read own start time", nullptr, errno);
+  if (!process::start_time(pid, &start)) {
+    return Status(Code::io, 0, errno, "cannot read this process's start time");
+  }
   sockaddr_un addr;
-  if (!mailbox_path(addr, geteuid(), pid, start)) return fail("mailbox path too long", dir, 0);
+  if (!mailbox_path(addr, geteuid(), pid, start)) {
+    return Status(Code::io, 0, 0, "mailbox path too long for a socket address");
+  }
   int fd = socket(AF_UNIX, SOCK_DGRAM, 0);
-  if (fd < 0) return fail("cannot make mailbox socket", nullptr, errno);
+  if (fd < 0) return Status(Code::io, 0, errno, "cannot make the mailbox socket");
   fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
   fcntl(fd, F_SETFD, FD_CLOEXEC);
 #if NOTES_HAVE_SCM_CREDENTIALS
@@ -149,10 +66,11 @@ Status bind_mailbox() noexcept {
   if (bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
     int err = errno;
     ::close(fd);
-    return fail("cannot bind mailbox", addr.sun_path, err);
+    return Status(Code::io, 0, err, "cannot bind the mailbox socket");
   }
   own_addr = addr;
   owner_pid = pid;
+  owner_uid = geteuid();
   mailbox_fd.store(fd);
   return Status();
 }
@@ -165,10 +83,8 @@ void unbind_mailbox(bool remove_file) noexcept {
     if (remove_file) unlink(own_addr.sun_path);
     ::close(fd);
   }
-  if (has_held) {
-    registry::count_unhandled();
-    has_held = false;
-  }
+  for (int i = 0; i < held_count; i++) registry::count_unhandled();
+  held_count = 0;
   stalled.store(false);
 }
 
@@ -183,110 +99,106 @@ bool deliver(const Note& note) noexcept {
   return true;
 }
 
-void drain_once() noexcept {
-  int fd = mailbox_fd.load();
-  if (fd < 0 || owner_pid != getpid()) return;  // never read a parent's mailbox
-  if (has_held) {
-    if (!deliver(held)) return;
-    has_held = false;
-    stalled.store(false);
+// Delivers held notes in order; false while the first still finds no room.
+bool deliver_held() noexcept {
+  while (held_count > 0) {
+    if (!deliver(held[held_first])) return false;
+    held_first = (held_first + 1) % kBatch;
+    held_count--;
   }
-  for (;;) {
-    char buf[Note::max_size + 1];
-    iovec iov{buf, sizeof buf};
-    msghdr msg;
+  stalled.store(false);
+  return true;
+}
+
+// One datagram as it came off the socket: a note if it is one, from a sender allowed to post.
+struct Datagram {
+  char text[Note::max_size + 1];
+  msghdr msg;
+  iovec iov;
+#if NOTES_HAVE_SCM_CREDENTIALS
+  alignas(cmsghdr) char control[CMSG_SPACE(sizeof(ucred))];
+#endif
+  void prepare() noexcept {
+    iov = {text, sizeof text};
     memset(&msg, 0, sizeof msg);
     msg.msg_iov = &iov;
     msg.msg_iovlen = 1;
 #if NOTES_HAVE_SCM_CREDENTIALS
-    alignas(cmsghdr) char control[CMSG_SPACE(sizeof(ucred))];
     msg.msg_control = control;
     msg.msg_controllen = sizeof control;
 #endif
-    ssize_t n = recvmsg(fd, &msg, MSG_DONTWAIT);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      return;  // EAGAIN: empty
-    }
-    registry::count_caught();
+  }
+  bool allowed() noexcept {
 #if NOTES_HAVE_SCM_CREDENTIALS
-    bool allowed = false;
     for (cmsghdr* c = CMSG_FIRSTHDR(&msg); c != nullptr; c = CMSG_NXTHDR(&msg, c)) {
       if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_CREDENTIALS) {
         ucred cred;
         memcpy(&cred, CMSG_DATA(c), sizeof cred);
-        allowed = cred.uid == geteuid() || cred.uid == 0;
+        return cred.uid == owner_uid || cred.uid == 0;
       }
     }
+    return false;
 #else
-    bool allowed = true;  // the 0700 directory admits only this user and root
+    return true;  // the 0700 directory admits only this user and root
 #endif
-    Result<Note> note = Note::make(std::string_view(buf, static_cast<size_t>(n)));
-    if (!allowed || !note || (msg.msg_flags & MSG_TRUNC)) {
-      registry::count_refused();
-      continue;
+  }
+};
+
+// Reads up to kBatch datagrams; returns how many (0 when the socket is empty).
+int receive_batch(int fd, Datagram* d) noexcept {
+#if NOTES_HAVE_SCM_CREDENTIALS
+  mmsghdr m[kBatch];
+  for (int i = 0; i < kBatch; i++) {
+    d[i].prepare();
+    m[i].msg_hdr = d[i].msg;
+    m[i].msg_len = 0;
+  }
+  int n;
+  do {
+    n = recvmmsg(fd, m, kBatch, MSG_DONTWAIT, nullptr);
+  } while (n < 0 && errno == EINTR);
+  for (int i = 0; i < n; i++) {
+    d[i].msg = m[i].msg_hdr;
+    d[i].iov.iov_len = m[i].msg_len;
+  }
+  return n < 0 ? 0 : n;
+#else
+  int n = 0;
+  while (n < kBatch) {
+    d[n].prepare();
+    ssize_t len = recvmsg(fd, &d[n].msg, MSG_DONTWAIT);
+    if (len < 0) {
+      if (errno == EINTR) continue;
+      break;
     }
-    if (!deliver(*note)) {
-      held = *note;
-      has_held = true;
+    d[n].iov.iov_len = static_cast<size_t>(len);
+    n++;
+  }
+  return n;
+#endif
+}
+
+void drain_once() noexcept {
+  int fd = mailbox_fd.load();
+  if (fd < 0 || owner_pid != getpid()) return;  // never read a parent's mailbox
+  if (!deliver_held()) return;
+  Datagram batch[kBatch];
+  for (;;) {
+    int n = receive_batch(fd, batch);
+    for (int i = 0; i < n; i++) {
+      Datagram& d = batch[i];
+      registry::count_caught();
+      Result<Note> note = Note::make(std::string_view(d.text, d.iov.iov_len));
+      if (!d.allowed() || !note || (d.msg.msg_flags & MSG_TRUNC)) {
+        registry::count_refused();
+        continue;
+      }
+      if (held_count == 0 && deliver(*note)) continue;
+      held[(held_first + held_count++) % kBatch] = *note;
       stalled.store(true);
-      return;
     }
+    if (stalled.load() || n < kBatch) return;
   }
-}
-
-// --- sending ---
-
-std::atomic<int> sender_fd{-1};
-
-int sender_socket() noexcept {
-  int fd = sender_fd.load();
-  if (fd >= 0) return fd;
-  fd = socket(AF_UNIX, SOCK_DGRAM, 0);
-  if (fd < 0) return -1;
-  fcntl(fd, F_SETFD, FD_CLOEXEC);
-  int expected = -1;
-  if (!sender_fd.compare_exchange_strong(expected, fd)) {
-    ::close(fd);
-    return expected;
-  }
-  return fd;
-}
-
-Status kill_status(long pid, int err) noexcept {
-  if (err == ESRCH) return Status(Code::no_such_process, pid);
-  if (err == EPERM) return Status(Code::permission_denied, pid);
-  return Status(Code::io, pid, err, "kill failed");
-}
-
-#if NOTES_HAVE_PIDFD
-int pidfd_open(long pid) noexcept {
-  return static_cast<int>(syscall(SYS_pidfd_open, static_cast<pid_t>(pid), 0));
-}
-int pidfd_signal(int pidfd, int sig, siginfo_t* info) noexcept {
-  return static_cast<int>(syscall(SYS_pidfd_send_signal, pidfd, sig, info, 0));
-}
-#endif
-
-// Rings the doorbell of the process that `pidfd` (or pid with start time `start`) names.
-Status ring_doorbell(long pid, [[maybe_unused]] int pidfd,
-                     [[maybe_unused]] uint64_t start) noexcept {
-#if NOTES_HAVE_PIDFD
-  siginfo_t info;
-  memset(&info, 0, sizeof info);
-  info.si_signo = signals::kDoorbell;
-  info.si_code = SI_QUEUE;
-  info.si_pid = getpid();
-  info.si_uid = getuid();
-  info.si_value.sival_int = signals::kDoorbellTag;
-  if (pidfd_signal(pidfd, signals::kDoorbell, &info) != 0) return kill_status(pid, errno);
-#else
-  // No pidfd: check the start time again just before the signal.
-  uint64_t now;
-  if (!process::start_time(pid, &now) || now != start) return Status(Code::no_such_process, pid);
-  if (kill(static_cast<pid_t>(pid), signals::kDoorbell) != 0) return kill_status(pid, errno);
-#endif
-  return Status();
 }
 
 }  // namespace
@@ -347,105 +259,8 @@ void after_fork_child(bool watched) noexcept {
   busy.store(false);
   again.store(false);
   stalled.store(false);
-  has_held = false;
+  held_count = 0;
   if (watched) (void)bind_mailbox();
-}
-
-Status post(long pid, const Note& note) noexcept {
-  if (kill(static_cast<pid_t>(pid), 0) != 0) return kill_status(pid, errno);
-  uid_t target_uid;
-  if (!process::owner(pid, &target_uid)) return Status(Code::no_such_process, pid);
-  if (geteuid() != 0 && target_uid != geteuid()) return Status(Code::permission_denied, pid);
-  int pidfd = -1;
-#if NOTES_HAVE_PIDFD
-  pidfd = pidfd_open(pid);
-  if (pidfd < 0) return kill_status(pid, errno);
-#endif
-  struct Closer {
-    int fd;
-    ~Closer() {
-      if (fd >= 0) ::close(fd);
-    }
-  } closer{pidfd};
-  uint64_t start;
-  if (!process::start_time(pid, &start)) return Status(Code::no_such_process, pid);
-#if NOTES_HAVE_PIDFD
-  // Alive now, so the start time read above is this process's (its pid cannot have moved on).
-  if (pidfd_signal(pidfd, 0, nullptr) != 0) return kill_status(pid, errno);
-#endif
-  sockaddr_un addr;
-  if (!mailbox_path(addr, target_uid, pid, start)) {
-    return Status(Code::io, pid, 0, "mailbox path too long");
-  }
-  int fd = sender_socket();
-  if (fd < 0) return Status(Code::io, pid, errno, "cannot make a socket to send a note");
-  ssize_t n = sendto(fd, note.c_str(), note.size(), MSG_DONTWAIT,
-                     reinterpret_cast<sockaddr*>(&addr), sizeof addr);
-  if (n < 0) {
-    switch (errno) {
-      case ENOENT:
-      case ECONNREFUSED:
-      case ENOTDIR:
-        return Status(Code::not_deliverable, pid);
-      case EAGAIN:
-      case ENOBUFS:
-        return Status(Code::queue_full, pid);
-      case EACCES:
-      case EPERM:
-        return Status(Code::permission_denied, pid);
-      default:
-        return Status(Code::io, pid, errno, "sending to a mailbox failed");
-    }
-  }
-  return ring_doorbell(pid, pidfd, start);
-}
-
-Status post_group(long group, const Note& note) noexcept {
-  // Only processes with a mailbox can take a string note, so the mailbox directories list the
-  // candidates: this user's, or every user's for root.
-  const pid_t self = getpid();
-  const uid_t me = geteuid();
-  Status first;
-  bool any_member = false;
-  bool any_mailbox = false;
-  DIR* base = opendir(base_dir());
-  if (base == nullptr) return Status(Code::io, group, errno, "cannot read the mailbox directory");
-  while (dirent* u = readdir(base)) {
-    const char* prefix = "notes-";
-    if (strncmp(u->d_name, prefix, 6) != 0) continue;
-    char path[sizeof(sockaddr_un::sun_path)];
-    TextBuffer t(path, sizeof path);
-    t.add(base_dir()).add("/").add(u->d_name);
-    if (me != 0) {
-      char mine[sizeof path];
-      TextBuffer m(mine, sizeof mine);
-      user_dir(m, me);
-      if (strcmp(mine, path) != 0) continue;
-    }
-    DIR* dir = opendir(path);
-    if (dir == nullptr) continue;
-    while (dirent* e = readdir(dir)) {
-      long pid;
-      uint64_t start, now;
-      if (!parse_name(e->d_name, &pid, &start) || pid == self) continue;
-      if (getpgid(static_cast<pid_t>(pid)) != group) continue;
-      if (!process::start_time(pid, &now) || now != start) continue;
-      any_mailbox = true;
-      Status s = post(pid, note);
-      if (!s.ok() && first.ok()) first = s;
-    }
-    closedir(dir);
-  }
-  closedir(base);
-  if (any_mailbox) return first;
-  // No member has a mailbox: say whether the group exists at all.
-  process::for_each_in_group(
-      group, [](long pid, void* arg) { *static_cast<bool*>(arg) |= pid != getpid(); },
-      &any_member);
-  if (!any_member && killpg(static_cast<pid_t>(group), 0) != 0 && errno == ESRCH) {
-    return Status(Code::no_such_process, group);
-  }
-  return any_member ? Status(Code::not_deliverable, group) : Status();
 }
 
 }  // namespace notes::detail::mailbox

@@ -26,9 +26,14 @@ bool is_doorbell(const siginfo_t* info) noexcept;
 // In a forked child: forget the parent's mailbox; make the child's own if one is watched.
 void after_fork_child(bool watched) noexcept;
 
-// Sending.
+// Sending (mailbox_post.cc). The sender keeps a small cache of targets under a lock, which fork
+// must hold: lock_sender() before fork, then unlock_sender() in the parent or
+// after_fork_child_sender() in the child.
 Status post(long pid, const Note& note) noexcept;
 Status post_group(long group, const Note& note) noexcept;
+void lock_sender() noexcept;
+void unlock_sender() noexcept;
+void after_fork_child_sender() noexcept;
 
 }  // namespace notes::detail::mailbox
 

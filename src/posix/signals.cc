@@ -90,12 +90,19 @@ void on_signal(int sig, siginfo_t* info, void* context) {
   errno = saved_errno;
 }
 
-void fork_prepare() { backend::lock_registry(); }
-void fork_parent() { backend::unlock_registry(); }
+void fork_prepare() {
+  mailbox::lock_sender();
+  backend::lock_registry();
+}
+void fork_parent() {
+  backend::unlock_registry();
+  mailbox::unlock_sender();
+}
 void fork_child() {
   registry::after_fork_child();
   mailbox::after_fork_child(mailbox_open.load());
   backend::unlock_registry();
+  mailbox::after_fork_child_sender();
 }
 
 }  // namespace
@@ -136,11 +143,8 @@ void uninstall(int sig, bool as_note) noexcept {
 }
 
 void register_fork_handlers() noexcept {
-  static bool registered = false;
-  if (!registered) {
-    pthread_atfork(fork_prepare, fork_parent, fork_child);
-    registered = true;
-  }
+  static pthread_once_t once = PTHREAD_ONCE_INIT;
+  pthread_once(&once, [] { pthread_atfork(fork_prepare, fork_parent, fork_child); });
 }
 
 }  // namespace notes::detail::signals

@@ -22,7 +22,7 @@ constexpr int kDoorbellTag = 0x6e6f7465;  // "note"
 Status install(int sig, bool as_note) noexcept;
 void uninstall(int sig, bool as_note) noexcept;
 
-// Registers the fork handlers once (under the registry lock).
+// Registers the fork handlers, once (safe from any thread).
 void register_fork_handlers() noexcept;
 
 }  // namespace notes::detail::signals
