@@ -224,17 +224,15 @@ void close() noexcept {
   signals::uninstall(signals::kDoorbell, false);
 }
 
+// One drain at a time. A doorbell that finds a drain running says so in `again` *before* it
+// looks, so the running drain, which checks `again` after letting go, always sees it.
 void drain() noexcept {
-  if (busy.exchange(true)) {
-    again.store(true);
-    return;
-  }
-  for (;;) {
+  again.store(true);
+  while (again.load()) {
+    if (busy.exchange(true)) return;  // the running drain will go round again
     again.store(false);
     drain_once();
     busy.store(false);
-    // A doorbell that came while we were busy: go round again if nobody else took over.
-    if (!again.load() || busy.exchange(true)) return;
   }
 }
 

@@ -1,14 +1,22 @@
 // Posting a string note: find the target's mailbox, send the note, ring its doorbell.
 //
-// Looking a target up costs several system calls (its owner, its start time, a pidfd), so the
-// last few targets are kept: a post to a known target is one sendto and one signal. An entry is
-// dropped when its mailbox or its process is gone, and looked up again.
+// Looking a target up costs several system calls (its owner, its start time, a pidfd, a socket
+// connected to its mailbox), so the last few targets are kept: a post to a known target is one
+// send and at most one signal. An entry is dropped when its mailbox or its process is gone, and
+// looked up again.
+//
+// The doorbell is skipped when an earlier note of ours still waits unread in the same mailbox:
+// the drain that will read it reads until the socket is empty, so it takes this one too. (The
+// earlier note's doorbell was rung, or skipped for the same reason, down to one that was rung.)
+// On Linux SIOCOUTQ on the connected socket tells how many bytes of ours are unread; a note
+// counts as at least `unit` bytes, the least ever seen, so twice that means two notes.
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/un.h>
@@ -22,6 +30,10 @@
 #include "posix/process.h"
 #include "posix/signals.h"
 
+#if NOTES_HAVE_SIOCOUTQ
+#include <linux/sockios.h>
+#endif
+
 namespace notes::detail::mailbox {
 namespace {
 
@@ -32,7 +44,8 @@ struct Target {
   uid_t owner = 0;
   uint64_t start = 0;
   int pidfd = -1;
-  sockaddr_un addr;
+  int sock = -1;  // connected to the target's mailbox
+  int unit = 0;   // the fewest unread bytes seen after a send: one note
   unsigned last_used = 0;
 };
 
@@ -40,7 +53,6 @@ struct Target {
 pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 Target targets[kTargets];
 unsigned use_clock = 0;
-int sender_fd = -1;
 pid_t self_pid = 0;  // for the doorbell's siginfo; 0: not read yet (reset in a forked child)
 uid_t self_uid = 0, self_euid = 0;
 
@@ -61,7 +73,26 @@ int pidfd_signal(int pidfd, int sig, siginfo_t* info) noexcept {
 
 void forget(Target& t) noexcept {
   if (t.pidfd >= 0) ::close(t.pidfd);
+  if (t.sock >= 0) ::close(t.sock);
   t = Target{};
+}
+
+Status send_error(long pid, int err) noexcept {
+  switch (err) {
+    case ENOENT:
+    case ECONNREFUSED:
+    case ENOTCONN:
+    case ENOTDIR:
+      return Status(Code::not_deliverable, pid);
+    case EAGAIN:
+    case ENOBUFS:
+      return Status(Code::queue_full, pid);
+    case EACCES:
+    case EPERM:
+      return Status(Code::permission_denied, pid);
+    default:
+      return Status(Code::io, pid, err, "sending to a mailbox failed");
+  }
 }
 
 // Looks `pid` up from scratch into `t`.
@@ -82,15 +113,21 @@ Status look_up(long pid, Target& t) noexcept {
   // Alive after the read, so the start time is this process's: its pid cannot have moved on.
   alive = alive && pidfd_signal(pidfd, 0, nullptr) == 0;
 #endif
-  if (!alive || !mailbox_path(t.addr, owner, pid, start)) {
-    if (pidfd >= 0) ::close(pidfd);
-    return alive ? Status(Code::io, pid, 0, "mailbox path too long for a socket address")
-                 : Status(Code::no_such_process, pid);
+  t.pidfd = pidfd;  // forget(t) closes what is set here on any failure below
+  sockaddr_un addr;
+  if (!alive) return Status(Code::no_such_process, pid);
+  if (!mailbox_path(addr, owner, pid, start)) {
+    return Status(Code::io, pid, 0, "mailbox path too long for a socket address");
+  }
+  t.sock = socket(AF_UNIX, SOCK_DGRAM, 0);
+  if (t.sock < 0) return Status(Code::io, pid, errno, "cannot make a socket to send a note");
+  fcntl(t.sock, F_SETFD, FD_CLOEXEC);
+  if (connect(t.sock, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+    return send_error(pid, errno);
   }
   t.pid = pid;
   t.owner = owner;
   t.start = start;
-  t.pidfd = pidfd;
   return Status();
 }
 
@@ -109,23 +146,6 @@ Target& least_recently_used() noexcept {
   }
   forget(*lru);
   return *lru;
-}
-
-Status send_error(long pid, int err) noexcept {
-  switch (err) {
-    case ENOENT:
-    case ECONNREFUSED:
-    case ENOTDIR:
-      return Status(Code::not_deliverable, pid);
-    case EAGAIN:
-    case ENOBUFS:
-      return Status(Code::queue_full, pid);
-    case EACCES:
-    case EPERM:
-      return Status(Code::permission_denied, pid);
-    default:
-      return Status(Code::io, pid, err, "sending to a mailbox failed");
-  }
 }
 
 // Rings the doorbell of the process `t` names.
@@ -166,6 +186,19 @@ struct Locked {
   ~Locked() { pthread_mutex_unlock(&lock); }
 };
 
+// True when an earlier note of ours is still unread in t's mailbox (see the top of the file).
+bool earlier_note_unread(Target& t) noexcept {
+#if NOTES_HAVE_SIOCOUTQ
+  int unread = 0;
+  if (ioctl(t.sock, SIOCOUTQ, &unread) != 0 || unread <= 0) return false;
+  if (t.unit == 0 || unread < t.unit) t.unit = unread;
+  return unread >= 2 * t.unit;
+#else
+  (void)t;
+  return false;
+#endif
+}
+
 }  // namespace
 
 Status post(long pid, const Note& note) noexcept {
@@ -176,33 +209,27 @@ Status post(long pid, const Note& note) noexcept {
     self_uid = getuid();
     self_euid = geteuid();
   }
-  if (sender_fd < 0) {
-    sender_fd = socket(AF_UNIX, SOCK_DGRAM, 0);
-    if (sender_fd < 0) return Status(Code::io, pid, errno, "cannot make a socket to send a note");
-    fcntl(sender_fd, F_SETFD, FD_CLOEXEC);
-  }
   Target* t = find(pid);
   for (int attempt = 0; attempt < 2; attempt++) {
     const bool cached = t != nullptr;
     if (!cached) {
       t = &least_recently_used();
       if (Status s = look_up(pid, *t); !s.ok()) {
-        *t = Target{};
+        forget(*t);
         return s;
       }
     }
     t->last_used = ++use_clock;
-    ssize_t n = sendto(sender_fd, note.c_str(), note.size(), MSG_DONTWAIT,
-                       reinterpret_cast<sockaddr*>(&t->addr), sizeof t->addr);
-    if (n >= 0) {
+    if (send(t->sock, note.c_str(), note.size(), MSG_DONTWAIT) >= 0) {
+      if (earlier_note_unread(*t)) return Status();
       Status s = ring(*t);
       if (!s.ok()) forget(*t);
       return s;
     }
     int err = errno;
-    // A cached mailbox that is gone: the process may have left, or its pid moved on to another
-    // process; look again before saying so.
-    if (cached && (err == ENOENT || err == ECONNREFUSED)) {
+    // A cached mailbox that is gone: the process may have closed it, left, or its pid moved on
+    // to another process; look again before saying so.
+    if (cached && (err == ENOENT || err == ECONNREFUSED || err == ENOTCONN)) {
       forget(*t);
       t = nullptr;
       continue;
