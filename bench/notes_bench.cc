@@ -55,6 +55,7 @@
 
 #include "notes/counters.h"
 #include "notes/post.h"
+#include "notes/signal_mask.h"
 #include "notes/receiver.h"
 
 namespace {
@@ -67,7 +68,7 @@ struct Settings {
   int warmup = 2000;                                      // untimed round trips before them
   int flood = 100000;                                     // notes per flood
   size_t capacity = notes::Receiver::Options{}.capacity;  // the flood receiver's queue
-  std::string cases = "abcdf";  // which ping-pong cases (a-d) run, and the flood (f)
+  std::string cases = "abcdefg";  // which ping-pong cases (a-e, g) run, and the flood (f)
   std::string pin = "none";     // none, same (both processes on one CPU), split (one each)
   bool quick = false;
 };
@@ -411,12 +412,20 @@ class DatagramSignal final : public PingPong {
   sigset_t saved_;
 };
 
-// (b) and (d): notes::post and Receiver::wait.
+// (b) and (d): notes::post and Receiver::wait; (e) and (g) the same with a synchronous
+// Receiver, the opt-in mode for programs that keep the signals blocked (notes/signal_mask.h).
 class NotePingPong final : public PingPong {
  public:
-  explicit NotePingPong(std::string_view note) : note_(note) {}
+  explicit NotePingPong(std::string_view note, bool synchronous = false)
+      : note_(note), synchronous_(synchronous) {}
   bool open(bool) override {
-    auto r = notes::Receiver::open(notes::NoteSet{note_});
+    if (synchronous_) {
+      pthread_sigmask(SIG_SETMASK, nullptr, &saved_);
+      if (notes::Status s = notes::block_signals(notes::NoteSet{note_}); !s.ok()) {
+        return fail_status("block_signals", s);
+      }
+    }
+    auto r = notes::Receiver::open(notes::NoteSet{note_}, {.synchronous = synchronous_});
     if (!r) return fail_status("Receiver::open", r.status());
     receiver_.emplace(std::move(r).value());
     return true;
@@ -431,10 +440,15 @@ class NotePingPong final : public PingPong {
     if (*n != note_) return fail(fmt::format("received \"{}\", not \"{}\"", n->view(), note_));
     return true;
   }
-  void finish(bool) override { receiver_.reset(); }
+  void finish(bool) override {
+    receiver_.reset();
+    if (synchronous_) pthread_sigmask(SIG_SETMASK, &saved_, nullptr);
+  }
 
  private:
   std::string_view note_;
+  bool synchronous_;
+  sigset_t saved_;
   std::optional<notes::Receiver> receiver_;
 };
 
@@ -874,7 +888,7 @@ int usage(std::string_view error) {
              "  --iterations N  timed round trips per case and round (default 20000)\n"
              "  --flood N       notes per flood (default 100000)\n"
              "  --capacity N    the flood receiver's queue (default {})\n"
-             "  --cases LETTERS run only these: a b c d (ping-pong cases), f (flood)\n"
+             "  --cases LETTERS run only these: a b c d e g (ping-pong cases), f (flood)\n"
              "  --pin WHERE     none (default): the scheduler decides; same: both processes on\n"
              "                  one CPU; split: on two CPUs\n",
              notes::Receiver::Options{}.capacity);
@@ -919,10 +933,10 @@ std::optional<int> parse(int argc, char** argv, Settings& s) {
       if (!value(2, 65536)) return usage("--capacity wants a number from 2 to 65536");
       s.capacity = static_cast<size_t>(v);
     } else if (arg == "--cases") {
-      if (i + 1 >= argc) return usage("--cases wants letters from abcdf");
+      if (i + 1 >= argc) return usage("--cases wants letters from abcdefg");
       s.cases = argv[++i];
-      if (s.cases.empty() || s.cases.find_first_not_of("abcdf") != std::string::npos) {
-        return usage("--cases wants letters from abcdf");
+      if (s.cases.empty() || s.cases.find_first_not_of("abcdefg") != std::string::npos) {
+        return usage("--cases wants letters from abcdefg");
       }
     } else if (arg == "--pin") {
       if (i + 1 >= argc) return usage("--pin wants none, same or split");
@@ -1093,11 +1107,15 @@ int run(const Settings& s) {
   NotePingPong mapped("hangup");
   DatagramSignal datagram_signal;
   NotePingPong string_note(kPing);
+  NotePingPong mapped_sync("hangup", true);
+  NotePingPong string_sync(kPing, true);
   Case all_cases[] = {
       {'a', "(a) kill + sigwaitinfo", &kill_sigwait, {}},
       {'b', "(b) mapped note \"hangup\", Receiver", &mapped, {}},
       {'c', "(c) datagram + kill + sigwaitinfo + recv", &datagram_signal, {}},
       {'d', "(d) string note \"ping\", Receiver", &string_note, {}},
+      {'e', "(e) as (b), synchronous Receiver", &mapped_sync, {}},
+      {'g', "(g) as (d), synchronous Receiver", &string_sync, {}},
   };
   std::span<Case> cases(all_cases);
   auto selected = [&](char key) { return s.cases.find(key) != std::string::npos; };
@@ -1137,6 +1155,14 @@ int run(const Settings& s) {
   if (selected('c') && selected('d')) {
     print_pair_target("d/c    string note / datagram + kill", cases[3].result, cases[2].result,
                       kTargetString);
+  }
+  if (selected('a') && selected('e')) {
+    print_pair_target("e/a    mapped note, synchronous / kill", cases[4].result, cases[0].result,
+                      kTargetMapped);
+  }
+  if (selected('c') && selected('g')) {
+    print_pair_target("g/c    string note, synchronous / datagram", cases[5].result,
+                      cases[2].result, kTargetString);
   }
   if (selected('f')) {
     const double raw_rate = median(raw_totals.rates), note_rate = median(note_totals.rates);

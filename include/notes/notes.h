@@ -11,6 +11,7 @@
 #include "notes/exit_status.h"
 #include "notes/shutdown_group.h"
 #include "notes/signal_map.h"
+#include "notes/signal_mask.h"
 #include "notes/status.h"
 
 #endif  // NOTES_NOTES_H

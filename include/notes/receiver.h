@@ -39,6 +39,13 @@ class Receiver {
  public:
   struct Options {
     size_t capacity = 64;  // queue slots, rounded up to a power of two, 2 to 65536
+    // POSIX, opt-in: wait() and wait_for() take this receiver's signals themselves
+    // (sigtimedwait) instead of through the signal handler, which saves the handler's entry,
+    // its wake-up write and the waiter's poll: for programs that keep the signals blocked in
+    // every thread (see block_signals() in notes/signal_mask.h, as sd-event asks). Where a
+    // signal is not blocked the handler still takes it and wakes the waiter, so nothing is
+    // lost either way. A synchronous receiver has no fd().
+    bool synchronous = false;
   };
 
   // Subscribes to `notes`. Errors: the note errors of Note::validate, uncatchable (sys: kill,

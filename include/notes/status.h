@@ -16,7 +16,8 @@
 #include <type_traits>
 #include <utility>
 
-#if __STDC_HOSTED__
+// to_string needs <string>: hosted, or on Plan 9, whose runtime supplies what <string> needs.
+#if __STDC_HOSTED__ || defined(__plan9__)
 #include <string>
 #endif
 
@@ -60,7 +61,7 @@ class [[nodiscard]] Status {
   // Writes the message (no trailing newline) into buf, always NUL-terminated when size > 0, and
   // returns the length it wanted. Async-signal-safe. Example: "note too long: 200 bytes, at most 127".
   size_t message(char* buf, size_t size) const noexcept;
-#if __STDC_HOSTED__
+#if __STDC_HOSTED__ || defined(__plan9__)
   std::string to_string() const;
 #endif
 

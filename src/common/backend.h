@@ -8,6 +8,7 @@
 
 #include <stdint.h>
 
+#include <atomic>
 #include <span>
 #include <string_view>
 
@@ -20,10 +21,21 @@ constexpr int kMailbox = 0;        // the carrier of string notes
 constexpr int kMaxCarriers = 128;  // carriers are 0 .. kMaxCarriers-1
 constexpr int kUncatchable = -1;
 
-// A waiter's wake-up: level-triggered, pollable on POSIX.
+// A waiter's wake-up: level-triggered, pollable on POSIX. A synchronous receiver's waiter (see
+// Receiver::Options::synchronous) is woken by a signal to its thread instead: `sync_thread` is
+// that thread while it sleeps, 0 otherwise.
 struct Wake {
   int fds[2] = {-1, -1};
+  bool synchronous = false;
+  std::atomic<long> sync_thread{0};
+  // Ring only when it matters: a waiter is (about to be) asleep, or the descriptor was handed
+  // out with fd() and must poll readable for every note. A flood then costs no wake-up per note.
+  std::atomic<bool> sleeping{false};
+  std::atomic<bool> exported{false};
+  bool wanted() const noexcept { return sleeping.load() || exported.load(); }
 };
+
+struct NoteFilter;
 
 namespace backend {
 
@@ -60,6 +72,19 @@ void wake_clear(Wake& w) noexcept;  // consumes pending rings
 // Waits until rung or `timeout_ns` passes (< 0: forever). Returns timed_out, interrupted, or ok.
 Status wake_wait(Wake& w, int64_t timeout_ns) noexcept;
 int wake_fd(const Wake& w) noexcept;
+
+// --- synchronous delivery (Receiver::Options::synchronous) ---
+// A synchronous receiver opens (begin) and goes (end): its waiter is woken by a signal, whose
+// handler must be in place while it exists.
+Status sync_begin() noexcept;
+void sync_end() noexcept;
+// The calling thread's id, for Wake::sync_thread.
+long thread_id() noexcept;
+// Sleeps until one of the signals that `filter` needs is pending for the calling thread (or
+// `w` is rung, or `timeout_ns` passes, < 0: forever), takes it and runs the entry point for it
+// here, in ordinary context. Returns timed_out, interrupted, ok, or invalid_argument when the
+// backend has no such delivery.
+Status take_note(const NoteFilter& filter, Wake& w, int64_t timeout_ns) noexcept;
 
 }  // namespace backend
 }  // namespace notes::detail

@@ -15,6 +15,7 @@ constexpr size_t kMinCapacity = 2;
 constexpr size_t kMaxCapacity = 65536;
 
 void destroy(Channel* ch) noexcept {
+  if (ch->synchronous) detail::backend::sync_end();
   detail::backend::wake_close(ch->wake);
   delete[] ch->cells;
   delete ch;
@@ -50,7 +51,17 @@ Result<Receiver> Receiver::open(const NoteSet& notes, Options options) noexcept 
     return Status(Code::io, 0, 0, "out of memory for a receiver queue");
   }
   ch->ring.init(ch->cells, capacity);
+  if (options.synchronous) {
+    if (Status s = detail::backend::sync_begin(); !s.ok()) {
+      delete[] ch->cells;
+      delete ch;
+      return s;
+    }
+    ch->synchronous = true;
+    ch->wake.synchronous = true;
+  }
   if (Status s = detail::backend::wake_open(ch->wake); !s.ok()) {
+    if (ch->synchronous) detail::backend::sync_end();
     delete[] ch->cells;
     delete ch;
     return s;
@@ -90,15 +101,23 @@ Result<Note> Receiver::try_receive() noexcept {
 
 namespace {
 
+// The waiting thread's id, read once per thread (ordinary context only). Plan 9 has no
+// thread-local storage (9front pc64 keeps FS base 0); its thread_id() reads the pid from Tos.
+long this_thread() noexcept {
+#if defined(__plan9__)
+  return detail::backend::thread_id();
+#else
+  static thread_local long id = detail::backend::thread_id();
+  return id;
+#endif
+}
+
 // Waits for a note until `deadline` (monotonic ns), or forever.
 Result<Note> receive(Channel* ch, bool forever, int64_t deadline) noexcept {
   if (ch == nullptr) return Status(Code::stopped);
+  detail::Wake& w = ch->wake;
   for (;;) {
     Note n;
-    if (take(ch, n)) return n;
-    // Nothing queued: clear the wake-up, then look once more, so a note that landed between the
-    // first look and the clear is not slept on. (Looking first saves a system call per note.)
-    detail::backend::wake_clear(ch->wake);
     if (take(ch, n)) return n;
     if (ch->stopped.load()) return Status(Code::stopped);
     int64_t left = -1;
@@ -106,7 +125,24 @@ Result<Note> receive(Channel* ch, bool forever, int64_t deadline) noexcept {
       left = deadline - detail::backend::monotonic_ns();
       if (left <= 0) return Status(Code::timed_out);
     }
-    Status s = detail::backend::wake_wait(ch->wake, left);
+    // About to sleep: say so, clear the wake-up, then look once more. A note queued before its
+    // producer could see `sleeping` is found by this look; one queued after rings.
+    w.sleeping.store(true);
+    if (ch->synchronous) {
+      w.sync_thread.store(this_thread());
+    } else {
+      detail::backend::wake_clear(w);
+    }
+    std::atomic_thread_fence(std::memory_order_seq_cst);  // pairs with dispatch's fence
+    const bool got = take(ch, n);
+    Status s;
+    if (!got && !ch->stopped.load()) {
+      s = ch->synchronous ? detail::backend::take_note(ch->filter, w, left)
+                          : detail::backend::wake_wait(w, left);
+    }
+    w.sleeping.store(false);
+    w.sync_thread.store(0);
+    if (got) return n;
     if (!s.ok() && s.code() != Code::timed_out && s.code() != Code::interrupted) return s;
   }
 }
@@ -123,7 +159,9 @@ Result<Note> Receiver::wait_for(std::chrono::nanoseconds timeout) noexcept {
 }
 
 int Receiver::fd() const noexcept {
-  return channel_ ? detail::backend::wake_fd(channel_->wake) : -1;
+  if (channel_ == nullptr || channel_->synchronous) return -1;
+  channel_->wake.exported.store(true);  // from now on every note rings
+  return detail::backend::wake_fd(channel_->wake);
 }
 
 void Receiver::stop() noexcept {

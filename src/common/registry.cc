@@ -158,7 +158,10 @@ bool dispatch(const Note& note, int carrier) noexcept {
     if (ch.ring.push(note)) {
       ch.queued.fetch_add(1, std::memory_order_relaxed);
       delivered.fetch_add(1, std::memory_order_relaxed);
-      backend::wake_ring(ch.wake);
+      // The queued note must be visible before `sleeping` is read (the waiter does the mirror
+      // image), or both could miss each other: a full fence, since the push only releases.
+      std::atomic_thread_fence(std::memory_order_seq_cst);
+      if (ch.wake.wanted()) backend::wake_ring(ch.wake);
     } else {
       ch.dropped.fetch_add(1, std::memory_order_relaxed);
       dropped.fetch_add(1, std::memory_order_relaxed);
@@ -168,24 +171,23 @@ bool dispatch(const Note& note, int carrier) noexcept {
   return taken;
 }
 
-bool has_room(const Note& note, int carrier) noexcept {
-  bool room = true;
+Admission admit(const Note& note, int carrier) noexcept {
+  bool want = false, room = true;
   each(channels, channels_used, [&](Channel& ch) {
-    if (ch.filter.matches(note, carrier) && !ch.ring.has_room()) room = false;
+    if (ch.filter.matches(note, carrier)) {
+      want = true;
+      room = ch.ring.has_room();
+    }
     return room;
   });
-  return room;
-}
-
-bool wanted(const Note& note, int carrier) noexcept {
-  bool want = false;
-  auto check = [&](const NoteFilter& f) {
-    want = f.matches(note, carrier);
-    return !want;
-  };
-  each(handlers, handlers_used, [&](HandlerEntry& h) { return check(*h.filter); });
-  if (!want) each(channels, channels_used, [&](Channel& ch) { return check(ch.filter); });
-  return want;
+  if (!room) return Admission::no_room;
+  if (!want) {
+    each(handlers, handlers_used, [&](HandlerEntry& h) {
+      want = h.filter->matches(note, carrier);
+      return !want;
+    });
+  }
+  return want ? Admission::admit : Admission::unwanted;
 }
 
 void count_caught() noexcept { caught.fetch_add(1, std::memory_order_relaxed); }

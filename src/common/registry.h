@@ -28,6 +28,7 @@ struct Channel {
   NoteRing::Cell* cells = nullptr;
   Wake wake;
   int slot = -1;
+  bool synchronous = false;
   std::atomic<bool> stopped{false};
   std::atomic<uint64_t> queued{0};
   std::atomic<uint64_t> received{0};
@@ -49,10 +50,10 @@ NoteFilter* detach_handler(int slot) noexcept;
 // Note context (async-signal-safe). dispatch() runs the handler chain and queues a copy to each
 // matching receiver; it returns false when nothing took the note (the default action is due).
 bool dispatch(const Note& note, int carrier) noexcept;
-// True when every receiver that wants the note has room for it now.
-bool has_room(const Note& note, int carrier) noexcept;
-// True when some receiver or handler wants the note.
-bool wanted(const Note& note, int carrier) noexcept;
+// Whether a note held back by its carrier (the mailbox) should be dispatched now: nobody wants
+// it, some receiver that wants it has no room yet, or every one that wants it has room. One pass.
+enum class Admission { unwanted, no_room, admit };
+Admission admit(const Note& note, int carrier) noexcept;
 
 void count_caught() noexcept;
 void count_unhandled() noexcept;

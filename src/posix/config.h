@@ -9,13 +9,11 @@
 #define NOTES_HAVE_PIDFD 1          // post: pidfd_open + pidfd_send_signal, else kill
 #define NOTES_HAVE_SCM_CREDENTIALS 1  // mailbox: kernel-checked sender uid, else directory mode
 #define NOTES_HAVE_SIGQUEUE 1       // doorbell tagged with SI_QUEUE, else plain kill
-#define NOTES_HAVE_SIOCOUTQ 1       // a doorbell skipped while an earlier note is unread
 #else
 #define NOTES_HAVE_EVENTFD 0
 #define NOTES_HAVE_PIDFD 0
 #define NOTES_HAVE_SCM_CREDENTIALS 0
 #define NOTES_HAVE_SIGQUEUE 0
-#define NOTES_HAVE_SIOCOUTQ 0
 #endif
 
 #endif  // NOTES_POSIX_CONFIG_H

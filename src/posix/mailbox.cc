@@ -6,6 +6,8 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -23,9 +25,16 @@ namespace {
 // Datagrams taken from the socket in one call; those the receivers have no room for yet wait in
 // `held` (never dropped), and the socket keeps the rest, so its senders see queue_full.
 constexpr int kBatch = 16;
+constexpr size_t kBellSize = 4096;
 
 // --- the open mailbox (fields change under the registry lock) ---
 std::atomic<int> mailbox_fd{-1};
+// The doorbell word, shared with senders through "<mailbox>.bell": 1 (armed) asks the next
+// sender to ring; 0 means a drain is running or a doorbell is already on its way, so senders
+// leave it. A drain disarms it, reads the socket empty, arms it, then looks once more, so a
+// sender that found it disarmed is always read. A flood then rings about once per drain.
+std::atomic<uint32_t>* bell = nullptr;
+char bell_file[sizeof(sockaddr_un::sun_path) + 8];
 pid_t owner_pid = 0;  // the process the open mailbox belongs to
 uid_t owner_uid = 0;  // its effective uid, for the credential check
 sockaddr_un own_addr;
@@ -38,7 +47,38 @@ Note held[kBatch];
 int held_first = 0, held_count = 0;
 
 void remove_at_exit() {
-  if (mailbox_fd.load() >= 0 && owner_pid == getpid()) unlink(own_addr.sun_path);
+  if (mailbox_fd.load() >= 0 && owner_pid == getpid()) {
+    unlink(own_addr.sun_path);
+    unlink(bell_file);
+  }
+}
+
+// Makes the doorbell word next to the socket. Without it senders simply always ring.
+void make_bell(const sockaddr_un& addr) noexcept {
+  if (!bell_path(bell_file, sizeof bell_file, addr)) return;
+  unlink(bell_file);
+  int fd = ::open(bell_file, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+  if (fd < 0) return;
+  void* page = MAP_FAILED;
+  if (ftruncate(fd, kBellSize) == 0) {
+    page = mmap(nullptr, kBellSize, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+  }
+  ::close(fd);
+  if (page == MAP_FAILED) {
+    unlink(bell_file);
+    return;
+  }
+  bell = static_cast<std::atomic<uint32_t>*>(page);
+  bell->store(1);
+}
+
+// Forgets the doorbell word: `remove` also deletes its file (not in a forked child: the
+// parent's).
+void drop_bell(bool remove) noexcept {
+  if (bell == nullptr) return;
+  munmap(bell, kBellSize);
+  bell = nullptr;
+  if (remove) unlink(bell_file);
 }
 
 Status bind_mailbox() noexcept {
@@ -71,6 +111,7 @@ Status bind_mailbox() noexcept {
   own_addr = addr;
   owner_pid = pid;
   owner_uid = geteuid();
+  make_bell(addr);
   mailbox_fd.store(fd);
   return Status();
 }
@@ -83,6 +124,7 @@ void unbind_mailbox(bool remove_file) noexcept {
     if (remove_file) unlink(own_addr.sun_path);
     ::close(fd);
   }
+  drop_bell(remove_file);
   for (int i = 0; i < held_count; i++) registry::count_unhandled();
   held_count = 0;
   stalled.store(false);
@@ -90,12 +132,16 @@ void unbind_mailbox(bool remove_file) noexcept {
 
 // Hands one note to the registry. False when a receiver that wants it has no room.
 bool deliver(const Note& note) noexcept {
-  if (!registry::wanted(note, kMailbox)) {
-    registry::count_unhandled();
-    return true;
+  switch (registry::admit(note, kMailbox)) {
+    case registry::Admission::unwanted:
+      registry::count_unhandled();
+      return true;
+    case registry::Admission::no_room:
+      return false;
+    case registry::Admission::admit:
+      registry::dispatch(note, kMailbox);
+      return true;
   }
-  if (!registry::has_room(note, kMailbox)) return false;
-  registry::dispatch(note, kMailbox);
   return true;
 }
 
@@ -201,6 +247,13 @@ void drain_once() noexcept {
   }
 }
 
+// True when a datagram waits in the socket.
+bool socket_has_data() noexcept {
+  int fd = mailbox_fd.load();
+  int next = 0;
+  return fd >= 0 && ioctl(fd, FIONREAD, &next) == 0 && next > 0;
+}
+
 }  // namespace
 
 Status open() noexcept {
@@ -231,7 +284,15 @@ void drain() noexcept {
   while (again.load()) {
     if (busy.exchange(true)) return;  // the running drain will go round again
     again.store(false);
-    drain_once();
+    for (;;) {
+      if (bell != nullptr) bell->store(0);
+      drain_once();
+      // Stalled: resume() drains again once a receiver has room; until then senders need not
+      // ring. Otherwise arm the bell and look once more (see `bell`).
+      if (bell == nullptr || stalled.load()) break;
+      bell->store(1);
+      if (!socket_has_data()) break;
+    }
     busy.store(false);
   }
 }
@@ -251,9 +312,10 @@ bool is_doorbell(const siginfo_t* info) noexcept {
 }
 
 void after_fork_child(bool watched) noexcept {
-  // The descriptor is the parent's: close our copy, leave the parent's file alone.
+  // The descriptor and the bell are the parent's: drop our copies, leave its files alone.
   int fd = mailbox_fd.exchange(-1);
   if (fd >= 0) ::close(fd);
+  drop_bell(false);
   busy.store(false);
   again.store(false);
   stalled.store(false);

@@ -45,7 +45,7 @@ bool mailbox_path(sockaddr_un& addr, uid_t uid, long pid, uint64_t start) noexce
   return t.wanted() < sizeof addr.sun_path;
 }
 
-bool parse_name(const char* name, long* pid, uint64_t* start) noexcept {
+bool parse_name(const char* name, long* pid, uint64_t* start, bool* bell) noexcept {
   long p = 0;
   uint64_t s = 0;
   const char* c = name;
@@ -53,10 +53,18 @@ bool parse_name(const char* name, long* pid, uint64_t* start) noexcept {
   for (; *c >= '0' && *c <= '9'; c++) p = p * 10 + (*c - '0');
   if (*c++ != '.' || *c < '0' || *c > '9') return false;
   for (; *c >= '0' && *c <= '9'; c++) s = s * 10 + static_cast<uint64_t>(*c - '0');
-  if (*c != '\0') return false;
+  const bool is_bell = *c != '\0';
+  if (is_bell && (bell == nullptr || strcmp(c, ".bell") != 0)) return false;
+  if (bell != nullptr) *bell = is_bell;
   *pid = p;
   *start = s;
   return true;
+}
+
+bool bell_path(char* out, size_t size, const sockaddr_un& mailbox) noexcept {
+  TextBuffer t(out, size);
+  t.add(mailbox.sun_path).add(".bell");
+  return t.wanted() < size;
 }
 
 Status ensure_user_dir(char* path, size_t size) noexcept {
@@ -90,7 +98,8 @@ void remove_stale(const char* dir_path) noexcept {
   while (dirent* e = readdir(dir)) {
     long pid;
     uint64_t start, now;
-    if (!parse_name(e->d_name, &pid, &start)) continue;
+    bool bell;
+    if (!parse_name(e->d_name, &pid, &start, &bell)) continue;
     if (process::start_time(pid, &now) && now == start) continue;
     unlinkat(dirfd(dir), e->d_name, 0);
   }

@@ -19,8 +19,11 @@ void user_dir(TextBuffer& t, uid_t uid) noexcept;
 // The address of the mailbox of process `pid` started at `start`, owned by `uid`. False when the
 // path does not fit in a socket address.
 bool mailbox_path(sockaddr_un& addr, uid_t uid, long pid, uint64_t start) noexcept;
-// Parses "<pid>.<start>"; false for any other name.
-bool parse_name(const char* name, long* pid, uint64_t* start) noexcept;
+// Parses "<pid>.<start>" (the socket) or "<pid>.<start>.bell" (its doorbell word, when `bell`
+// is given: it says which); false for any other name.
+bool parse_name(const char* name, long* pid, uint64_t* start, bool* bell = nullptr) noexcept;
+// The doorbell word's file next to a mailbox: "<mailbox>.bell". False when it does not fit.
+bool bell_path(char* out, size_t size, const sockaddr_un& mailbox) noexcept;
 // Makes (or checks) this user's directory: ours, a directory and not a link, mode 0700. Writes
 // its path to `path`. On failure the Status's what() names the directory and the problem.
 Status ensure_user_dir(char* path, size_t size) noexcept;

@@ -5,19 +5,18 @@
 // send and at most one signal. An entry is dropped when its mailbox or its process is gone, and
 // looked up again.
 //
-// The doorbell is skipped when an earlier note of ours still waits unread in the same mailbox:
-// the drain that will read it reads until the socket is empty, so it takes this one too. (The
-// earlier note's doorbell was rung, or skipped for the same reason, down to one that was rung.)
-// On Linux SIOCOUTQ on the connected socket tells how many bytes of ours are unread; a note
-// counts as at least `unit` bytes, the least ever seen, so twice that means two notes.
+// The doorbell is rung only when the target's bell word says it is armed (see mailbox.cc):
+// while the target drains, or while a doorbell is already on its way, senders leave it, and the
+// drain reads their notes anyway. A flood then costs about one doorbell per drain, not per note.
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
 #include <signal.h>
 #include <string.h>
-#include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/un.h>
 #include <unistd.h>
@@ -30,9 +29,6 @@
 #include "posix/process.h"
 #include "posix/signals.h"
 
-#if NOTES_HAVE_SIOCOUTQ
-#include <linux/sockios.h>
-#endif
 
 namespace notes::detail::mailbox {
 namespace {
@@ -44,8 +40,8 @@ struct Target {
   uid_t owner = 0;
   uint64_t start = 0;
   int pidfd = -1;
-  int sock = -1;  // connected to the target's mailbox
-  int unit = 0;   // the fewest unread bytes seen after a send: one note
+  int sock = -1;                          // connected to the target's mailbox
+  std::atomic<uint32_t>* bell = nullptr;  // its doorbell word, when it has one
   unsigned last_used = 0;
 };
 
@@ -71,10 +67,28 @@ int pidfd_signal(int pidfd, int sig, siginfo_t* info) noexcept {
 }
 #endif
 
+constexpr size_t kBellSize = 4096;
+
 void forget(Target& t) noexcept {
   if (t.pidfd >= 0) ::close(t.pidfd);
   if (t.sock >= 0) ::close(t.sock);
+  if (t.bell != nullptr) munmap(t.bell, kBellSize);
   t = Target{};
+}
+
+// Maps the doorbell word of the mailbox at `addr`, if it has one owned by `owner`.
+std::atomic<uint32_t>* map_bell(const sockaddr_un& addr, uid_t owner) noexcept {
+  char path[sizeof addr.sun_path + 8];
+  if (!bell_path(path, sizeof path, addr)) return nullptr;
+  int fd = ::open(path, O_RDWR | O_NOFOLLOW | O_CLOEXEC);
+  if (fd < 0) return nullptr;
+  struct stat st;
+  void* page = MAP_FAILED;
+  if (fstat(fd, &st) == 0 && st.st_uid == owner && static_cast<size_t>(st.st_size) >= kBellSize) {
+    page = mmap(nullptr, kBellSize, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+  }
+  ::close(fd);
+  return page == MAP_FAILED ? nullptr : static_cast<std::atomic<uint32_t>*>(page);
 }
 
 Status send_error(long pid, int err) noexcept {
@@ -125,6 +139,7 @@ Status look_up(long pid, Target& t) noexcept {
   if (connect(t.sock, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
     return send_error(pid, errno);
   }
+  t.bell = map_bell(addr, owner);
   t.pid = pid;
   t.owner = owner;
   t.start = start;
@@ -186,18 +201,8 @@ struct Locked {
   ~Locked() { pthread_mutex_unlock(&lock); }
 };
 
-// True when an earlier note of ours is still unread in t's mailbox (see the top of the file).
-bool earlier_note_unread(Target& t) noexcept {
-#if NOTES_HAVE_SIOCOUTQ
-  int unread = 0;
-  if (ioctl(t.sock, SIOCOUTQ, &unread) != 0 || unread <= 0) return false;
-  if (t.unit == 0 || unread < t.unit) t.unit = unread;
-  return unread >= 2 * t.unit;
-#else
-  (void)t;
-  return false;
-#endif
-}
+// True when this sender must ring: the bell is armed (we disarm it), or there is no bell.
+bool must_ring(Target& t) noexcept { return t.bell == nullptr || t.bell->exchange(0) != 0; }
 
 }  // namespace
 
@@ -221,7 +226,7 @@ Status post(long pid, const Note& note) noexcept {
     }
     t->last_used = ++use_clock;
     if (send(t->sock, note.c_str(), note.size(), MSG_DONTWAIT) >= 0) {
-      if (earlier_note_unread(*t)) return Status();
+      if (!must_ring(*t)) return Status();
       Status s = ring(*t);
       if (!s.ok()) forget(*t);
       return s;

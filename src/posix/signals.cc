@@ -3,11 +3,14 @@
 #include <errno.h>
 #include <pthread.h>
 #include <string.h>
+#include <sys/syscall.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <atomic>
 
 #include "common/backend.h"
+#include "common/note_filter.h"
 #include "common/registry.h"
 #include "notes/signal_map.h"
 #include "posix/mailbox.h"
@@ -107,6 +110,8 @@ void fork_child() {
 
 }  // namespace
 
+void run_entry_point(int sig, siginfo_t* info) noexcept { on_signal(sig, info, nullptr); }
+
 Status install(int sig, bool as_note) noexcept {
   if (sig <= 0 || sig >= kSignals) {
     return Status(Code::invalid_argument, sig, 0, "signal number out of range");
@@ -177,5 +182,48 @@ void unwatch(int carrier) noexcept {
 }
 
 void resume_mailbox() noexcept { mailbox::resume(); }
+
+Status sync_begin() noexcept {
+  lock_registry();
+  Status s = signals::install(signals::kDoorbell, false);
+  unlock_registry();
+  return s;
+}
+
+void sync_end() noexcept {
+  lock_registry();
+  signals::uninstall(signals::kDoorbell, false);
+  unlock_registry();
+}
+
+long thread_id() noexcept { return syscall(SYS_gettid); }
+
+Status take_note(const NoteFilter& filter, Wake& w, int64_t timeout_ns) noexcept {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, signals::kDoorbell);  // string notes, and the wake-up of this waiter
+  filter.for_each_carrier([&](int c) {
+    if (c != kMailbox) sigaddset(&set, c);
+  });
+  siginfo_t info;
+  int sig;
+  if (timeout_ns < 0) {
+    sig = sigwaitinfo(&set, &info);
+  } else {
+    timespec ts{static_cast<time_t>(timeout_ns / 1000000000),
+                static_cast<long>(timeout_ns % 1000000000)};
+    sig = sigtimedwait(&set, &info, &ts);
+  }
+  // Awake: what is queued from here on (by our own dispatch below, too) needs no signal.
+  w.sleeping.store(false);
+  w.sync_thread.store(0);
+  if (sig < 0) {
+    if (errno == EAGAIN) return Status(Code::timed_out);
+    if (errno == EINTR) return Status(Code::interrupted);
+    return Status(Code::io, 0, errno, "sigtimedwait failed");
+  }
+  signals::run_entry_point(sig, &info);
+  return Status();
+}
 
 }  // namespace notes::detail::backend

@@ -22,6 +22,9 @@ constexpr int kDoorbellTag = 0x6e6f7465;  // "note"
 Status install(int sig, bool as_note) noexcept;
 void uninstall(int sig, bool as_note) noexcept;
 
+// Runs the entry point for a signal taken synchronously (sigtimedwait), in ordinary context.
+void run_entry_point(int sig, siginfo_t* info) noexcept;
+
 // Registers the fork handlers, once (safe from any thread).
 void register_fork_handlers() noexcept;
 

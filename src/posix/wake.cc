@@ -3,10 +3,12 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "common/backend.h"
 #include "posix/config.h"
+#include "posix/signals.h"
 
 #if NOTES_HAVE_EVENTFD
 #include <sys/eventfd.h>
@@ -40,6 +42,14 @@ void wake_close(Wake& w) noexcept {
 
 void wake_ring(Wake& w) noexcept {
   int saved = errno;
+  if (w.synchronous) {
+    // Its waiter sleeps in sigtimedwait, not on the descriptor: signal that thread.
+    if (long thread = w.sync_thread.load(); thread != 0) {
+      syscall(SYS_tgkill, getpid(), thread, signals::kDoorbell);
+    }
+    errno = saved;
+    return;
+  }
 #if NOTES_HAVE_EVENTFD
   uint64_t one = 1;
   ssize_t r = write(w.fds[1], &one, sizeof one);

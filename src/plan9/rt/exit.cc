@@ -6,7 +6,8 @@
 // its constructor), in one list with atexit handlers, run latest first as the C++ standard
 // ([basic.start.term]) orders them; .fini_array runs after them, as in glibc, where it is
 // registered first. The exit string follows the Plan 9 and Go convention: empty for status 0,
-// the decimal number otherwise (plan9-notes.md §5).
+// the decimal number otherwise (plan9-notes.md §5). The proc hooks (plan9.h ProcHooks) see
+// exits() before and after the handlers, and panic() before the proc ends.
 #include <atomic>
 
 #include "plan9.h"
@@ -101,9 +102,12 @@ int atexit(void (*fn)()) {
 }
 
 void exits(const char* msg) {
+  const ProcHooks* hooks = __atomic_load_n(&plan9_rt_hooks, __ATOMIC_ACQUIRE);
+  if (hooks != nullptr && hooks->exiting != nullptr) msg = hooks->exiting(msg);
   // The first caller runs the handlers; a handler that exits again, or another proc exiting at
   // the same time, just ends its proc.
   if (!exiting.exchange(true)) run_handlers();
+  if (hooks != nullptr && hooks->exited != nullptr) hooks->exited();
   _exits(msg);
 }
 
@@ -115,7 +119,7 @@ void exit(int status) {
 
 void panic(const char* msg) {
   fprint(2, "%s: %s\n", argv0 != nullptr ? argv0 : "plan9", msg);
-  _exits(msg);
+  plan9_rt_die(msg);
 }
 
 }  // namespace plan9
@@ -129,6 +133,12 @@ void plan9_rt_init(int argc, char** argv) {
 
 void plan9_rt_exit(int status) {
   plan9::exit(status);
+}
+
+void plan9_rt_die(const char* msg) {
+  const plan9::ProcHooks* hooks = __atomic_load_n(&plan9_rt_hooks, __ATOMIC_ACQUIRE);
+  if (hooks != nullptr && hooks->failing != nullptr) hooks->failing(msg);
+  plan9::_exits(msg);
 }
 
 int __cxa_atexit(void (*fn)(void*), void* arg, void*) {

@@ -167,6 +167,9 @@ void free(void* p) {
 
 // ---- C++ ----------------------------------------------------------------------------------------
 
+// The tag of the nothrow forms (libsupc++ defines it: new_handler.cc).
+const std::nothrow_t std::nothrow{};
+
 namespace {
 
 void* must(void* p) {

@@ -228,11 +228,30 @@ void free(void* p);
 // Bytes usable at p (at least what was asked for).
 std::size_t alloc_size(void* p);
 
+// ---- proc-local storage --------------------------------------------------------------------------
+
+// A block every proc has its own copy of, at the same address: _start reserves it at the top of
+// the stack segment, which rfork(RFMEM) never shares (rfork(2): the child gets a copy), the way
+// Go's runtime keeps its per-M data (_privates, rt0_plan9_amd64.s). A proc made by spawn_proc
+// starts with it zeroed; one made by rfork directly starts with a copy of its parent's.
+struct ProcLocal {
+  int locks;                 // Locks the proc holds (Lock keeps the count)
+  void (*on_last_unlock)();  // if set: cleared, then called when the proc's count drops to 0
+  std::uintptr_t library[2];  // for a library built on the runtime (notes: group exit)
+};
+static_assert(sizeof(ProcLocal) <= 64);  // start.S reserves 64 bytes
+extern "C" ProcLocal* plan9_rt_proc_local;
+inline ProcLocal& proc_local() {
+  return *plan9_rt_proc_local;
+}
+
 // ---- locks --------------------------------------------------------------------------------------
 
 // A mutual-exclusion lock for procs sharing memory: an atomic count with a kernel semaphore
 // for the waiters (a "benaphore"), so an uncontended lock makes no system call. constinit, so
-// usable before static constructors run. Not for note handlers.
+// usable before static constructors run. Not for note handlers. Each proc counts the Locks it
+// holds (proc_local().locks), so a note handler can tell whether the code it interrupted is
+// inside a critical section (the notes backend then defers a group exit until the unlock).
 class Lock {
  public:
   constexpr Lock() = default;
@@ -265,7 +284,8 @@ inline constexpr std::size_t kDefaultStack = 256 * 1024;
 // Starts fn(arg) in a new proc that shares memory with the caller (rfork(RFPROC|RFMEM)) on a
 // heap stack of stack_size bytes. The proc has its own pid and note queue, shares the file
 // descriptors and the note group, and inherits the note handler. When fn returns, the proc
-// exits with an empty status (no atexit handlers run). Returns the pid, or -1.
+// exits with an empty status (no atexit handlers run). Returns the pid, or -1. The proc hooks
+// (below) see it start and return.
 // RFMEM shares data, bss and heap but NOT the stack segment: the child starts with a private copy
 // of the caller's stack (rfork(2)), so arg and everything shared must live in static or heap
 // memory, never in the caller's locals.
@@ -276,6 +296,28 @@ int spawn_proc(void (*fn)(void*), void* arg, std::size_t stack_size = kDefaultSt
 // proc that called spawn_proc can wait for it (wait messages go to the parent). Wait messages
 // of children not made by spawn_proc that arrive meanwhile are consumed and lost.
 int wait_proc(int pid, char* status = nullptr, std::size_t n = 0);
+
+// ---- proc hooks ---------------------------------------------------------------------------------
+
+// What a library built on the runtime needs to see of every proc of the program (the notes
+// backend uses it for group exit: src/plan9/group_exit.h). Each member may be nullptr. Set once,
+// from a static constructor, before any proc is spawned.
+struct ProcHooks {
+  // In a proc made by spawn_proc, before its function runs; parent is the pid of the proc that
+  // called spawn_proc.
+  void (*started)(int parent);
+  // In a proc made by spawn_proc whose function returned, before it ends.
+  void (*returned)();
+  // In exits() (so also exit() and main returning), before the atexit handlers: returns the exit
+  // string to use (msg or another). May end the proc itself instead of returning.
+  const char* (*exiting)(const char* msg);
+  // In exits(), after the atexit handlers and destructors ran, right before the proc ends.
+  void (*exited)();
+  // In panic() (and the std::__throw_* functions), right before the proc ends without cleanup.
+  // May end the proc itself. Runs wherever panic does, note handlers included.
+  void (*failing)(const char* msg);
+};
+void set_proc_hooks(const ProcHooks* hooks);
 
 // ---- output -------------------------------------------------------------------------------------
 // printf-style formatting without floating point: flags "-0+ #", width and precision (also *),

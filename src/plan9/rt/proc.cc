@@ -5,8 +5,13 @@
 // The stack can only be freed once the proc is gone for certain, which the wait message says
 // (rfork(2): the parent gets one per child unless RFNOWAIT). Messages for other children that
 // arrive first are remembered in the proc table, so procs can be waited for in any order.
+//
+// The new proc starts in proc_main, which zeroes its proc-local block (its copy of the parent's
+// says which Locks the parent held) and calls the proc hooks around the function.
 #include "plan9.h"
 #include "rt.h"
+
+const plan9::ProcHooks* plan9_rt_hooks;
 
 namespace plan9 {
 namespace {
@@ -17,10 +22,23 @@ struct Proc {
   bool exited;
   char status[kErrMax];
   Proc* next;
+  // What the proc runs (read by the proc itself, which the table entry outlives).
+  void (*fn)(void*);
+  void* arg;
+  int parent;
 };
 
 Lock table_lock;
 Proc* table;
+
+void proc_main(void* p) {
+  proc_local() = ProcLocal{};
+  const auto* proc = static_cast<const Proc*>(p);
+  const ProcHooks* hooks = __atomic_load_n(&plan9_rt_hooks, __ATOMIC_ACQUIRE);
+  if (hooks != nullptr && hooks->started != nullptr) hooks->started(proc->parent);
+  proc->fn(proc->arg);
+  if (hooks != nullptr && hooks->returned != nullptr) hooks->returned();
+}
 
 // The proc's entry in the table (with table_lock held), or nullptr.
 Proc* find(int pid) {
@@ -92,11 +110,14 @@ int spawn_proc(void (*fn)(void*), void* arg, std::size_t stack_size) {
   proc->stack = stack;
   proc->exited = false;
   proc->status[0] = 0;
+  proc->fn = fn;
+  proc->arg = arg;
+  proc->parent = getpid();
   // Hold the table lock across the fork, so that a wait_proc in another proc cannot reap this
   // child before it is in the table.
   LockGuard g(table_lock);
   const long pid =
-      plan9_rfork_proc(RFPROC | RFMEM, static_cast<char*>(stack) + stack_size, fn, arg);
+      plan9_rfork_proc(RFPROC | RFMEM, static_cast<char*>(stack) + stack_size, proc_main, proc);
   if (pid < 0) {
     free(stack);
     free(proc);
@@ -136,6 +157,10 @@ int wait_proc(int pid, char* status, std::size_t n) {
       copy(proc->status, sizeof proc->status, msg);
     }
   }
+}
+
+void set_proc_hooks(const ProcHooks* hooks) {
+  __atomic_store_n(&plan9_rt_hooks, hooks, __ATOMIC_RELEASE);
 }
 
 }  // namespace plan9

@@ -4,6 +4,12 @@
 
 #include <cstddef>
 
+namespace plan9 {
+struct ProcHooks;
+}
+// proc.cc: set_proc_hooks (plan9.h); nullptr until then
+extern "C" const plan9::ProcHooks* plan9_rt_hooks;
+
 extern "C" {
 
 // start.S
@@ -39,4 +45,7 @@ void free(void* p);
 // exit.cc
 int atexit(void (*fn)());
 [[noreturn]] void abort();
+// Ends the proc with msg after an error that leaves nothing to clean up (panic, the
+// std::__throw_* functions): calls ProcHooks::failing, then _exits(msg).
+[[noreturn]] void plan9_rt_die(const char* msg);
 }

@@ -12,7 +12,21 @@ _start:
 	movq	%rax, plan9_rt_tos(%rip)
 	movq	0(%rsp), %r12		// argc
 	leaq	8(%rsp), %r13		// argv
+	// The proc-local block (plan9.h ProcLocal): 64 zeroed bytes below argc, in the stack
+	// segment, which every proc has its own copy of at the same address.
+	subq	$64, %rsp
 	andq	$-16, %rsp		// SysV: SP is 16-byte aligned at each call
+	movq	%rsp, plan9_rt_proc_local(%rip)
+	xorl	%eax, %eax
+	movq	%rax, 0(%rsp)
+	movq	%rax, 8(%rsp)
+	movq	%rax, 16(%rsp)
+	movq	%rax, 24(%rsp)
+	movq	%rax, 32(%rsp)
+	movq	%rax, 40(%rsp)
+	movq	%rax, 48(%rsp)
+	movq	%rax, 56(%rsp)
+	subq	$64, %rsp		// main's frames start below it
 	xorl	%ebp, %ebp		// the end of the frame chain
 	call	plan9_fpinit
 	movq	%r12, %rdi
@@ -53,5 +67,11 @@ plan9_fpinit:
 plan9_rt_tos:
 	.zero	8
 	.size	plan9_rt_tos, 8
+
+	.globl	plan9_rt_proc_local
+	.type	plan9_rt_proc_local, @object
+plan9_rt_proc_local:
+	.zero	8
+	.size	plan9_rt_proc_local, 8
 
 	.section .note.GNU-stack,"",@progbits

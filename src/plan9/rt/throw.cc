@@ -7,13 +7,14 @@
 #include <cstdarg>
 
 #include "plan9.h"
+#include "rt.h"
 
 namespace {
 
 [[noreturn]] void fail(const char* what, const char* detail) {
   plan9::fprint(2, "%s: %s%s%s\n", plan9::argv0 != nullptr ? plan9::argv0 : "plan9", what,
                 detail != nullptr ? ": " : "", detail != nullptr ? detail : "");
-  plan9::_exits(what);
+  plan9_rt_die(what);
 }
 
 }  // namespace
