@@ -351,8 +351,10 @@ ExitStatus ShutdownGroup::run() {
     g.ladder.shutdown("the supervisor failed", g.now());
   }
   for (;;) {
-    g.reap();
+    // Notes first: taking them clears the receiver's wake-up, so the reaping that follows must
+    // come after it, or a child's exit signalled in between would be slept on.
     g.take_notes();
+    g.reap();
     if (g.shutdown_asked.exchange(false)) g.ladder.shutdown("shutdown requested", g.now());
     g.ladder.tick(g.now());
     g.check_groups();
