@@ -32,7 +32,11 @@ size_t Status::message(char* buf, size_t size) const noexcept {
   switch (code_) {
     case Code::ok: t.add("ok"); break;
     case Code::empty: t.add("empty note: a note has 1 to 127 bytes"); break;
-    case Code::too_long: t.add("note too long: ").add(value_).add(" bytes, at most 127"); break;
+    case Code::too_long:  // with an error number, the receiving kernel refused it (Plan 9)
+      t.add("note too long: ")
+          .add(value_)
+          .add(err_ ? " bytes for the kernel" : " bytes, at most 127");
+      break;
     case Code::contains_nul:
       t.add("note contains a NUL byte at offset ").add(value_).add(": notes are text");
       break;

@@ -19,10 +19,12 @@ namespace {
 
 constexpr std::string_view kNeverCaught[] = {"sys: kill", "sys: stop", "sys: killed"};
 constexpr std::string_view kFaultPrefixes[] = {
-    "sys: trap:",       "sys: fp:",           "sys: breakpoint",     "sys: debug exception",
-    "sys: watchpoint",  "sys: bad sys call",  "sys: bad address",    "sys: odd ",
-    "sys: floating point",  "sys: segmentation violation", "sys: bus error",
-    "sys: illegal instruction",
+    "sys: trap:",          "sys: fp:",
+    "sys: breakpoint",     "sys: debug exception",
+    "sys: watchpoint",     "sys: bad sys call",
+    "sys: bad address",    "sys: odd ",
+    "sys: floating point", "sys: segmentation violation",
+    "sys: bus error",      "sys: illegal instruction",
 };
 
 }  // namespace
@@ -39,9 +41,13 @@ int carrier_of(const Note& note) noexcept {
   return kMailbox;
 }
 
-std::span<const int> plain_carriers() noexcept { return {}; }
+std::span<const int> plain_carriers() noexcept {
+  return {};
+}
 
-Status watch(int) noexcept { return Status(); }
+Status watch(int) noexcept {
+  return Status();
+}
 void unwatch(int) noexcept {}
 void resume_mailbox() noexcept {}
 

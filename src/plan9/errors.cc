@@ -1,8 +1,10 @@
 // Error strings as numbers, and the errors of posting a note. The texts are 9front's
 // (sys/src/9/port/error.h, errstr(2)); devproc.c procopen/procwrite give those of /proc/N/note:
 // "note not posted" when the target's queue of NNOTE (5) is full or it cannot take notes, Etoobig
-// "read or write too large" for 128 bytes or more, Eprocdied "process exited", Eperm, and a
-// missing /proc/N is "'/proc/N' file does not exist" from the walk.
+// "read or write too large" for a note the kernel finds too long (too_long, with the error
+// number, so the message says the kernel refused it: see post.cc on 126 and 127 bytes),
+// Eprocdied "process exited", Eperm, and a missing /proc/N is "'/proc/N' file does not exist"
+// from the walk.
 #include "plan9/errors.h"
 
 #include <atomic>
@@ -17,17 +19,17 @@ namespace {
 // Numbered 1.. in this order; a text matches when it contains the entry (walk errors name the
 // file first).
 constexpr const char* kKnown[] = {
-    "permission denied",          // Eperm
-    "file does not exist",        // Enonexist
-    "process exited",             // Eprocdied
-    "interrupted",                // Eintr
-    "read or write too large",    // Etoobig
-    "note not posted",            // devproc.c procwrite
+    "permission denied",            // Eperm
+    "file does not exist",          // Enonexist
+    "process exited",               // Eprocdied
+    "interrupted",                  // Eintr
+    "read or write too large",      // Etoobig
+    "note not posted",              // devproc.c procwrite
     "fd out of range or not open",  // Ebadfd
-    "no free file descriptors",   // Enofd
-    "kernel allocate failed",     // Enomem
-    "i/o error",                  // Eio
-    "bad arg in system call",     // Ebadarg
+    "no free file descriptors",     // Enofd
+    "kernel allocate failed",       // Enomem
+    "i/o error",                    // Eio
+    "bad arg in system call",       // Ebadarg
 };
 constexpr int kKnownCount = sizeof kKnown / sizeof kKnown[0];
 
@@ -88,13 +90,19 @@ Status post_failure(long pid, const Note& note) noexcept {
   plan9::rerrstr(text, sizeof text);
   const int err = number(text);
   switch (err) {
-    case kNotPosted: return Status(Code::queue_full, pid);
+    case kNotPosted:
+      return Status(Code::queue_full, pid);
     case kNonexistent:
-    case kProcessExited: return Status(Code::no_such_process, pid);
-    case kPermission: return Status(Code::permission_denied, pid);
-    case kTooBig: return Status(Code::too_long, static_cast<int64_t>(note.size()));
-    case kInterrupted: return Status(Code::interrupted);
-    default: return Status(Code::io, pid, err, "cannot post the note");
+    case kProcessExited:
+      return Status(Code::no_such_process, pid);
+    case kPermission:
+      return Status(Code::permission_denied, pid);
+    case kTooBig:
+      return Status(Code::too_long, static_cast<int64_t>(note.size()), err);
+    case kInterrupted:
+      return Status(Code::interrupted);
+    default:
+      return Status(Code::io, pid, err, "cannot post the note");
   }
 }
 

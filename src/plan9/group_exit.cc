@@ -25,6 +25,8 @@ namespace notes::detail::group_exit {
 namespace {
 
 constexpr std::string_view kPrefix = "notes: exit";
+// Exit notes are cut to what every kernel takes (post.cc: some refuse 127 bytes).
+constexpr size_t kMaxExitNote = 126;
 constexpr int kMaxMembers = 256;
 // How long the winner waits for the others to leave, and the leader for the winner's cleanup.
 constexpr int64_t kPatienceNs = 5'000'000'000;
@@ -37,8 +39,12 @@ char status[plan9::kErrMax];  // the winner's exit string, once `published`
 int32_t left = 0;
 int32_t cleaned_up = 0;
 
-int self() noexcept { return plan9::getpid(); }
-int64_t now() noexcept { return backend::monotonic_ns(); }
+int self() noexcept {
+  return plan9::getpid();
+}
+int64_t now() noexcept {
+  return backend::monotonic_ns();
+}
 
 bool join(int pid) noexcept {
   for (auto& m : members) {
@@ -60,7 +66,7 @@ void leave(int pid) noexcept {
   for (auto& m : members) {
     int p = pid;
     if (m.compare_exchange_strong(p, 0)) {
-      plan9::semrelease(&left, 1);
+      if (winner.load() != 0) plan9::semrelease(&left, 1);  // a winner may be waiting
       return;
     }
   }
@@ -107,7 +113,7 @@ Note exit_note(const char* st) noexcept {
   TextBuffer t(text, sizeof text);
   t.add(kPrefix.data(), kPrefix.size());
   std::string_view v = view(st);
-  if (!v.empty()) t.add(" ").add(v.data(), utf8_cut(v, Note::max_size - kPrefix.size() - 1));
+  if (!v.empty()) t.add(" ").add(v.data(), utf8_cut(v, kMaxExitNote - kPrefix.size() - 1));
   Result<Note> note = Note::make(text);
   return note ? *note : Note();
 }
@@ -183,7 +189,9 @@ void await_members(int64_t deadline) noexcept {
   plan9::_exits(st);
 }
 
-void end_deferred() { end(group_status("")); }
+void end_deferred() {
+  end(group_status(""));
+}
 
 // ---- the runtime's proc hooks ---------------------------------------------------------------
 
@@ -271,6 +279,7 @@ int on_exit_note(const Note& note) noexcept {
   }
   if (claim(carried)) {  // posted from outside the program: pass it on
     tell_members(now() + kPatienceNs);
+    run_handlers(status);
     end(status);
   }
   if (plan9::proc_local().locks > 0) {

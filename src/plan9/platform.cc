@@ -14,9 +14,17 @@ plan9::Lock registry_lock;
 
 }  // namespace
 
-void lock_registry() noexcept { registry_lock.lock(); }
-void unlock_registry() noexcept { registry_lock.unlock(); }
-void yield() noexcept { plan9::sleep(0); }
-int64_t monotonic_ns() noexcept { return plan9::nsec(); }
+void lock_registry() noexcept {
+  registry_lock.lock();
+}
+void unlock_registry() noexcept {
+  registry_lock.unlock();
+}
+void yield() noexcept {
+  plan9::sleep(0);
+}
+int64_t monotonic_ns() noexcept {
+  return plan9::nsec();
+}
 
 }  // namespace notes::detail::backend

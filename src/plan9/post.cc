@@ -4,6 +4,11 @@
 // port/portdat.h) and refuses more with "note not posted" (port/devproc.c procwrite), which is
 // queue_full here; errors.cc maps the other error strings.
 //
+// Length: 9front's procwrite refuses n >= ERRMAX, so 127 bytes pass (port/devproc.c at
+// 027f579f); Bell Labs refuses n >= ERRMAX-1, 126 at most, and so did the 9front kernel the
+// tests ran on (tests/plan9/note_limit_test). A note the kernel finds too long is refused with
+// too_long, never cut.
+//
 // Groups: the kernel names a note group by a number of its own (noteid), but a group is reached
 // through any member's notepg file. So on Plan 9 `group` is the pid of a member of the note group,
 // and this_group() is this_process(): post_group(this_group(), n) reaches every other proc of the
@@ -11,16 +16,20 @@
 //
 // Everything here is a system call on stack memory, so it is safe in a note handler (group exit
 // posts from there).
+#include "notes/post.h"
 #include "common/backend.h"
 #include "common/text.h"
-#include "notes/post.h"
 #include "plan9.h"
 #include "plan9/errors.h"
 
 namespace notes {
 
-long this_process() noexcept { return plan9::getpid(); }
-long this_group() noexcept { return plan9::getpid(); }
+long this_process() noexcept {
+  return plan9::getpid();
+}
+long this_group() noexcept {
+  return plan9::getpid();
+}
 
 }  // namespace notes
 
@@ -45,7 +54,9 @@ Status write_note(long pid, const char* file, const Note& note) noexcept {
 
 }  // namespace
 
-Status post(long pid, const Note& note) noexcept { return write_note(pid, "note", note); }
+Status post(long pid, const Note& note) noexcept {
+  return write_note(pid, "note", note);
+}
 
 Status post_group(long group, const Note& note) noexcept {
   return write_note(group, "notepg", note);

@@ -11,7 +11,9 @@ Status sync_begin() noexcept {
   return Status(Code::invalid_argument, 0, 0, "synchronous receivers exist on POSIX only");
 }
 void sync_end() noexcept {}
-long thread_id() noexcept { return plan9::getpid(); }
+long thread_id() noexcept {
+  return plan9::getpid();
+}
 Status take_note(const NoteFilter&, Wake&, int64_t) noexcept {
   return Status(Code::invalid_argument, 0, 0, "synchronous receivers exist on POSIX only");
 }

@@ -15,7 +15,9 @@
 namespace notes::detail::backend {
 namespace {
 
-int32_t* count(Wake& w) noexcept { return &w.fds[0]; }
+int32_t* count(Wake& w) noexcept {
+  return &w.fds[0];
+}
 
 // tsemacquire takes a 32-bit ulong of milliseconds; longer waits are made of several.
 constexpr int64_t kMaxWaitMs = int64_t{1} << 30;
@@ -28,11 +30,17 @@ Status wake_open(Wake& w) noexcept {
   return Status();
 }
 
-void wake_close(Wake& w) noexcept { w.fds[0] = 0; }
+void wake_close(Wake& w) noexcept {
+  w.fds[0] = 0;
+}
 
-void wake_ring(Wake& w) noexcept { plan9::semrelease(count(w), 1); }
+void wake_ring(Wake& w) noexcept {
+  plan9::semrelease(count(w), 1);
+}
 
-void wake_clear(Wake& w) noexcept { __atomic_store_n(count(w), 0, __ATOMIC_SEQ_CST); }
+void wake_clear(Wake& w) noexcept {
+  __atomic_store_n(count(w), 0, __ATOMIC_SEQ_CST);
+}
 
 Status wake_wait(Wake& w, int64_t timeout_ns) noexcept {
   int r;
@@ -55,6 +63,8 @@ Status wake_wait(Wake& w, int64_t timeout_ns) noexcept {
   return Status(Code::io, 0, err, "semacquire on a receiver failed");
 }
 
-int wake_fd(const Wake&) noexcept { return -1; }
+int wake_fd(const Wake&) noexcept {
+  return -1;
+}
 
 }  // namespace notes::detail::backend

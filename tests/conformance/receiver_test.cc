@@ -1,9 +1,9 @@
 // Receivers: notes posted to this process reach every receiver that asked for them, in order,
 // exactly once; stop() ends delivery without losing what others were owed.
 #include <atomic>
+#include <charconv>
 #include <chrono>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "conformance/harness.h"
@@ -18,6 +18,16 @@ constexpr auto kPatience = 30s;  // generous: a slow machine must not fail a cor
 std::string receive(notes::Receiver& rx) {
   auto n = rx.wait_for(kPatience);
   return n ? std::string(n->view()) : "error: " + n.status().to_string();
+}
+
+// Reads "t<T> <I>" (what the threads below post).
+bool parse_post(std::string_view text, int& t, int& i) {
+  if (text.empty() || text[0] != 't') return false;
+  const char* end = text.data() + text.size();
+  auto r = std::from_chars(text.data() + 1, end, t);
+  if (r.ec != std::errc() || r.ptr == end || *r.ptr != ' ') return false;
+  r = std::from_chars(r.ptr + 1, end, i);
+  return r.ec == std::errc() && r.ptr == end;
 }
 
 }  // namespace
@@ -87,8 +97,8 @@ TEST_CASE("try_receive and wait_for time out when nothing comes") {
 TEST_CASE("a blocked wait wakes for a note posted from another thread") {
   auto rx = notes::Receiver::open({"wake up"});
   REQUIRE(rx);
-  std::thread poster([] {
-    std::this_thread::sleep_for(50ms);
+  notes_test::Thread poster([] {
+    notes_test::sleep_for(50ms);
     (void)notes::post(notes::this_process(), "wake up");
   });
   CHECK(receive(*rx) == "wake up");
@@ -111,18 +121,19 @@ TEST_CASE("stop wakes a waiter, keeps what was queued, and takes nothing after")
 
   auto waiter = notes::Receiver::open({"never sent"});
   REQUIRE(waiter);
-  std::atomic<bool> woke{false};
-  std::thread t([&] {
+  static std::atomic<bool> woke;  // static: shared with the thread (harness.h)
+  woke = false;
+  notes_test::Thread t([&] {
     auto r = waiter->wait();
     woke = r.status().code() == notes::Code::stopped;
   });
-  std::this_thread::sleep_for(20ms);
+  notes_test::sleep_for(20ms);
   waiter->stop();
   t.join();
   CHECK(woke.load());
 }
 
-TEST_CASE("a full queue holds string notes back instead of losing them") {
+TEST_CASE("a full queue loses no note in silence") {
   auto rx = notes::Receiver::open({"burst"}, {.capacity = 2});
   REQUIRE(rx);
   int posted = 0, refused = 0;
@@ -138,11 +149,22 @@ TEST_CASE("a full queue holds string notes back instead of losing them") {
   CHECK(posted >= 2);
   int received = 0;
   while (rx->wait_for(200ms)) received++;
-  CHECK(received == posted);
-  CHECK(rx->counters().dropped == 0);
+  // Every accepted note was received, or dropped and counted. A mailbox holds string notes back
+  // while the queue is full, so none is dropped there (harness.h kStringNoteMailbox).
+  CHECK(received >= 2);
+  CHECK(received + static_cast<int>(rx->counters().dropped) == posted);
+  if (notes_test::kStringNoteMailbox) {
+    CHECK(received == posted);
+    CHECK(rx->counters().dropped == 0);
+  }
 }
 
 TEST_CASE("a string note nobody listens for is counted, not lost in silence") {
+  if (!notes_test::kStringNoteMailbox) {
+    // Its default action ends the process (Plan 9): tests/plan9/ctl_kill_test shows it.
+    MESSAGE("skipped: a note nobody takes gets the default action here");
+    return;
+  }
   auto rx = notes::Receiver::open({"listened"});
   REQUIRE(rx);
   const uint64_t before = notes::counters().unhandled;
@@ -156,17 +178,18 @@ TEST_CASE("notes from many threads are each received exactly once") {
   constexpr int kThreads = 4, kEach = 200;
   auto rx = notes::Receiver::open(notes::NoteSet::all(), {.capacity = 1024});
   REQUIRE(rx);
-  std::atomic<int> accepted{0};
-  std::vector<std::thread> threads;
+  static std::atomic<int> accepted;  // static: shared with the threads (harness.h)
+  accepted = 0;
+  std::vector<notes_test::Thread> threads;
   for (int t = 0; t < kThreads; t++) {
-    threads.emplace_back([t, &accepted] {
+    threads.emplace_back([t] {
       for (int i = 0; i < kEach; i++) {
         std::string note = "t" + std::to_string(t) + " " + std::to_string(i);
         for (;;) {
           notes::Status s = notes::post(notes::this_process(), note);
           if (s.ok()) break;
           if (s.code() != notes::Code::queue_full) return;
-          std::this_thread::yield();
+          notes_test::yield();
         }
         accepted++;
       }
@@ -177,7 +200,8 @@ TEST_CASE("notes from many threads are each received exactly once") {
     auto n = rx->wait_for(kPatience);
     REQUIRE(n);
     int t = 0, i = 0;
-    REQUIRE(sscanf(n->c_str(), "t%d %d", &t, &i) == 2);
+    REQUIRE(parse_post(n->view(), t, i));
+    REQUIRE((t >= 0 && t < kThreads && i >= 0 && i < kEach));
     seen[t][i]++;
   }
   for (auto& th : threads) th.join();

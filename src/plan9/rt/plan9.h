@@ -228,15 +228,15 @@ void free(void* p);
 // Bytes usable at p (at least what was asked for).
 std::size_t alloc_size(void* p);
 
-// ---- proc-local storage --------------------------------------------------------------------------
+// ---- proc-local storage -------------------------------------------------------------------------
 
 // A block every proc has its own copy of, at the same address: _start reserves it at the top of
 // the stack segment, which rfork(RFMEM) never shares (rfork(2): the child gets a copy), the way
 // Go's runtime keeps its per-M data (_privates, rt0_plan9_amd64.s). A proc made by spawn_proc
 // starts with it zeroed; one made by rfork directly starts with a copy of its parent's.
 struct ProcLocal {
-  int locks;                 // Locks the proc holds (Lock keeps the count)
-  void (*on_last_unlock)();  // if set: cleared, then called when the proc's count drops to 0
+  int locks;                  // Locks the proc holds or is taking (Lock keeps the count)
+  void (*on_last_unlock)();   // if set: cleared, then called when the proc's count drops to 0
   std::uintptr_t library[2];  // for a library built on the runtime (notes: group exit)
 };
 static_assert(sizeof(ProcLocal) <= 64);  // start.S reserves 64 bytes
@@ -250,8 +250,9 @@ inline ProcLocal& proc_local() {
 // A mutual-exclusion lock for procs sharing memory: an atomic count with a kernel semaphore
 // for the waiters (a "benaphore"), so an uncontended lock makes no system call. constinit, so
 // usable before static constructors run. Not for note handlers. Each proc counts the Locks it
-// holds (proc_local().locks), so a note handler can tell whether the code it interrupted is
-// inside a critical section (the notes backend then defers a group exit until the unlock).
+// holds or is taking (proc_local().locks), so a note handler can tell whether the code it
+// interrupted is inside a critical section (the notes backend then defers a group exit until the
+// unlock).
 class Lock {
  public:
   constexpr Lock() = default;
