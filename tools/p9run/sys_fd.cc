@@ -373,6 +373,10 @@ int64_t do_seek(Call& c, int fd, int64_t off, int type) {
     c.fail(errno == EINVAL ? err::kNegoff : plan9_error(errno));
     return -1;
   }
+  // Linux character devices such as /dev/zero answer every seek with 0; a Plan 9 channel keeps
+  // the offset it was given (port/sysfile.c sseek), so report that.
+  struct stat st;
+  if (r == 0 && type == 0 && off > 0 && fstat(fd, &st) == 0 && S_ISCHR(st.st_mode)) return off;
   return r;
 }
 
