@@ -30,9 +30,12 @@ struct Wake {
   std::atomic<long> sync_thread{0};
   // Ring only when it matters: a waiter is (about to be) asleep, or the descriptor was handed
   // out with fd() and must poll readable for every note. A flood then costs no wake-up per note.
-  std::atomic<bool> sleeping{false};
+  std::atomic<int> sleeping{0};
   std::atomic<bool> exported{false};
-  bool wanted() const noexcept { return sleeping.load() || exported.load(); }
+  // Called by a producer after queueing. `sleeping` is read with a read-modify-write, which
+  // synchronizes with the waiter's exchange (see receive() in receiver.cc): one of the two
+  // always sees the other.
+  bool wanted() noexcept { return exported.load() || sleeping.fetch_add(0) != 0; }
 };
 
 struct NoteFilter;

@@ -125,22 +125,24 @@ Result<Note> receive(Channel* ch, bool forever, int64_t deadline) noexcept {
       left = deadline - detail::backend::monotonic_ns();
       if (left <= 0) return Status(Code::timed_out);
     }
-    // About to sleep: say so, clear the wake-up, then look once more. A note queued before its
-    // producer could see `sleeping` is found by this look; one queued after rings.
-    w.sleeping.store(true);
+    // About to sleep: clear the wake-up, say so, then look once more. A producer that found
+    // `sleeping` unset had queued its note before our exchange (its read-modify-write of
+    // `sleeping` comes first, and synchronizes with ours), so this look finds it; one that
+    // found it set rings after the clear. Read-modify-writes, not stores: fences are not
+    // understood by ThreadSanitizer, and each of these is a full barrier anyway.
     if (ch->synchronous) {
-      w.sync_thread.store(this_thread());
+      w.sync_thread.exchange(this_thread());
     } else {
       detail::backend::wake_clear(w);
     }
-    std::atomic_thread_fence(std::memory_order_seq_cst);  // pairs with dispatch's fence
+    w.sleeping.exchange(1);
     const bool got = take(ch, n);
     Status s;
     if (!got && !ch->stopped.load()) {
       s = ch->synchronous ? detail::backend::take_note(ch->filter, w, left)
                           : detail::backend::wake_wait(w, left);
     }
-    w.sleeping.store(false);
+    w.sleeping.store(0);
     w.sync_thread.store(0);
     if (got) return n;
     if (!s.ok() && s.code() != Code::timed_out && s.code() != Code::interrupted) return s;

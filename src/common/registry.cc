@@ -158,9 +158,6 @@ bool dispatch(const Note& note, int carrier) noexcept {
     if (ch.ring.push(note)) {
       ch.queued.fetch_add(1, std::memory_order_relaxed);
       delivered.fetch_add(1, std::memory_order_relaxed);
-      // The queued note must be visible before `sleeping` is read (the waiter does the mirror
-      // image), or both could miss each other: a full fence, since the push only releases.
-      std::atomic_thread_fence(std::memory_order_seq_cst);
       if (ch.wake.wanted()) backend::wake_ring(ch.wake);
     } else {
       ch.dropped.fetch_add(1, std::memory_order_relaxed);

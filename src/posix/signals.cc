@@ -215,7 +215,7 @@ Status take_note(const NoteFilter& filter, Wake& w, int64_t timeout_ns) noexcept
     sig = sigtimedwait(&set, &info, &ts);
   }
   // Awake: what is queued from here on (by our own dispatch below, too) needs no signal.
-  w.sleeping.store(false);
+  w.sleeping.store(0);
   w.sync_thread.store(0);
   if (sig < 0) {
     if (errno == EAGAIN) return Status(Code::timed_out);
