@@ -91,9 +91,27 @@ bool mode_ok(uint32_t mode) {
   return (mode & ~(kOTrunc | kOCexec | kORclose)) <= kOExec;
 }
 
+// A walk that fails names the path up to the missing element, as 9front's namec does:
+// "'/this' file does not exist" for /this/does/not/exist.
+void fail_walk(Call& c, const Resolved& r) {
+  if (errno != ENOENT) return c.fail_errno();
+  for (size_t end = r.plan9.find('/', 1);; end = r.plan9.find('/', end + 1)) {
+    const std::string prefix = r.plan9.substr(0, end);
+    Resolved p;
+    struct stat st {};
+    if (resolve(prefix, p) && p.special == Special::kNone && stat(p.host.c_str(), &st) != 0) {
+      set_error(fmt::format("'{}' {}", prefix, err::kNonexist));
+      c.ret = -1;
+      return;
+    }
+    if (end == std::string::npos) break;
+  }
+  c.fail(err::kNonexist);
+}
+
 void open_host(Call& c, const Resolved& r, uint32_t mode, int extra, uint32_t perm) {
   int fd = open(r.host.c_str(), host_flags(mode) | extra, perm);
-  if (fd < 0) return c.fail_errno();
+  if (fd < 0) return fail_walk(c, r);
   // ORCLOSE: remove on close. Removing now gives the same end state.
   if (mode & kORclose) unlink(r.host.c_str());
   c.ret = guest_result(fd);
@@ -446,7 +464,7 @@ void sys_stat(Call& c) {
     r.host = slot < 0 ? "" : g_session->slot[slot].aout;
   }
   struct stat st {};
-  if (stat(r.host.c_str(), &st) != 0) return c.fail_errno();
+  if (stat(r.host.c_str(), &st) != 0) return fail_walk(c, r);
   put_stat(c, dir_from_stat(st, last_element(r.plan9)), c.u64(1), c.u32(2));
 }
 
