@@ -138,20 +138,27 @@ bool may_block(const struct stat& st) {
   return S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode) || S_ISCHR(st.st_mode);
 }
 
-long do_read(Call& c, int fd, uint64_t buf, uint64_t n, int64_t off) {
+// The checks every read and write starts with: a guest descriptor, a buffer the guest may
+// access that way, and the host file's kind in `st`. False with the error set.
+bool io_start(Call& c, int fd, uint64_t buf, uint64_t n, Access access, struct stat& st) {
   if (!guest_fd(fd)) {
     c.fail(err::kBadfd);
-    return -1;
+    return false;
   }
-  if (!guest_ok(buf, n, Access::kWrite)) {
+  if (!guest_ok(buf, n, access)) {
     bad_address(c, buf, n);
-    return -1;
+    return false;
   }
-  struct stat st {};
   if (fstat(fd, &st) != 0) {
     c.fail(err::kBadfd);
-    return -1;
+    return false;
   }
+  return true;
+}
+
+long do_read(Call& c, int fd, uint64_t buf, uint64_t n, int64_t off) {
+  struct stat st {};
+  if (!io_start(c, fd, buf, n, Access::kWrite, st)) return -1;
   auto* p = guest_ptr<uint8_t>(buf);
   long result = 0;
   if (S_ISDIR(st.st_mode)) return read_dir(fd, off, p, n);
@@ -173,19 +180,8 @@ long do_read(Call& c, int fd, uint64_t buf, uint64_t n, int64_t off) {
 }
 
 long do_write(Call& c, int fd, uint64_t buf, uint64_t n, int64_t off) {
-  if (!guest_fd(fd)) {
-    c.fail(err::kBadfd);
-    return -1;
-  }
-  if (!guest_ok(buf, n, Access::kRead)) {
-    bad_address(c, buf, n);
-    return -1;
-  }
   struct stat st {};
-  if (fstat(fd, &st) != 0) {
-    c.fail(err::kBadfd);
-    return -1;
-  }
+  if (!io_start(c, fd, buf, n, Access::kRead, st)) return -1;
   const auto* p = guest_ptr<const uint8_t>(buf);
   long result = 0;
   if (S_ISDIR(st.st_mode)) {
