@@ -15,7 +15,7 @@ constexpr size_t kMinCapacity = 2;
 constexpr size_t kMaxCapacity = 65536;
 
 void destroy(Channel* ch) noexcept {
-  if (ch->synchronous) detail::backend::sync_end();
+  if (ch->wake.synchronous) detail::backend::sync_end();
   detail::backend::wake_close(ch->wake);
   delete[] ch->cells;
   delete ch;
@@ -57,11 +57,10 @@ Result<Receiver> Receiver::open(const NoteSet& notes, Options options) noexcept 
       delete ch;
       return s;
     }
-    ch->synchronous = true;
     ch->wake.synchronous = true;
   }
   if (Status s = detail::backend::wake_open(ch->wake); !s.ok()) {
-    if (ch->synchronous) detail::backend::sync_end();
+    if (ch->wake.synchronous) detail::backend::sync_end();
     delete[] ch->cells;
     delete ch;
     return s;
@@ -130,7 +129,7 @@ Result<Note> receive(Channel* ch, bool forever, int64_t deadline) noexcept {
     // `sleeping` comes first, and synchronizes with ours), so this look finds it; one that
     // found it set rings after the clear. Read-modify-writes, not stores: fences are not
     // understood by ThreadSanitizer, and each of these is a full barrier anyway.
-    if (ch->synchronous) {
+    if (ch->wake.synchronous) {
       w.sync_thread.exchange(this_thread());
     } else {
       detail::backend::wake_clear(w);
@@ -139,7 +138,7 @@ Result<Note> receive(Channel* ch, bool forever, int64_t deadline) noexcept {
     const bool got = take(ch, n);
     Status s;
     if (!got && !ch->stopped.load()) {
-      s = ch->synchronous ? detail::backend::take_note(ch->filter, w, left)
+      s = ch->wake.synchronous ? detail::backend::take_note(ch->filter, w, left)
                           : detail::backend::wake_wait(w, left);
     }
     w.sleeping.store(0);
@@ -161,7 +160,7 @@ Result<Note> Receiver::wait_for(std::chrono::nanoseconds timeout) noexcept {
 }
 
 int Receiver::fd() const noexcept {
-  if (channel_ == nullptr || channel_->synchronous) return -1;
+  if (channel_ == nullptr || channel_->wake.synchronous) return -1;
   channel_->wake.exported.store(true);  // from now on every note rings
   return detail::backend::wake_fd(channel_->wake);
 }

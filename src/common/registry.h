@@ -28,7 +28,6 @@ struct Channel {
   NoteRing::Cell* cells = nullptr;
   Wake wake;
   int slot = -1;
-  bool synchronous = false;
   std::atomic<bool> stopped{false};
   std::atomic<uint64_t> queued{0};
   std::atomic<uint64_t> received{0};

@@ -40,26 +40,8 @@ inline ChildResult run_child(const char* self, const char* mode) {
   const int n = plan9::await(r.wait_msg, sizeof r.wait_msg - 1);
   if (n < 0) return r;
   r.wait_msg[n] = 0;
-  // Skip "pid utime stime rtime " and unquote the rest.
-  const char* s = r.wait_msg;
-  for (int field = 0; field < 4; field++) {
-    while (*s != 0 && *s != ' ') s++;
-    while (*s == ' ') s++;
-  }
-  std::size_t out = 0;
-  if (*s == '\'') {
-    for (s++; *s != 0; s++) {
-      if (*s == '\'') {
-        if (s[1] != '\'') break;
-        s++;
-      }
-      if (out + 1 < sizeof r.status) r.status[out++] = *s;
-    }
-  } else {
-    for (; *s != 0; s++)
-      if (out + 1 < sizeof r.status) r.status[out++] = *s;
-  }
-  r.status[out] = 0;
+  int child = 0;
+  plan9::parse_wait(r.wait_msg, &child, r.status, sizeof r.status);
   r.ran = true;
   return r;
 }

@@ -297,6 +297,10 @@ int spawn_proc(void (*fn)(void*), void* arg, std::size_t stack_size = kDefaultSt
 // proc that called spawn_proc can wait for it (wait messages go to the parent). Wait messages
 // of children not made by spawn_proc that arrive meanwhile are consumed and lost.
 int wait_proc(int pid, char* status = nullptr, std::size_t n = 0);
+// Parses a wait message "pid utime stime rtime msg" (msg quoted as %q does: empty or with
+// spaces in single quotes, a quote doubled): stores the pid and the unquoted msg (at most n-1
+// bytes, NUL-terminated) into msg.
+void parse_wait(const char* s, int* pid, char* msg, std::size_t n);
 
 // ---- proc hooks ---------------------------------------------------------------------------------
 

@@ -64,8 +64,15 @@ long parse_int(const char*& s) {
   return v;
 }
 
-// A wait message "pid utime stime rtime msg", msg quoted as %q does (empty or with spaces:
-// in single quotes, a quote doubled). Stores the pid and the unquoted msg.
+void copy(char* dst, std::size_t n, const char* src) {
+  if (dst == nullptr || n == 0) return;
+  std::size_t i = 0;
+  for (; i + 1 < n && src[i] != 0; i++) dst[i] = src[i];
+  dst[i] = 0;
+}
+
+}  // namespace
+
 void parse_wait(const char* s, int* pid, char* msg, std::size_t n) {
   *pid = static_cast<int>(parse_int(s));
   for (int field = 0; field < 3; field++) {
@@ -88,15 +95,6 @@ void parse_wait(const char* s, int* pid, char* msg, std::size_t n) {
   }
   msg[out] = 0;
 }
-
-void copy(char* dst, std::size_t n, const char* src) {
-  if (dst == nullptr || n == 0) return;
-  std::size_t i = 0;
-  for (; i + 1 < n && src[i] != 0; i++) dst[i] = src[i];
-  dst[i] = 0;
-}
-
-}  // namespace
 
 int spawn_proc(void (*fn)(void*), void* arg, std::size_t stack_size) {
   auto* proc = static_cast<Proc*>(alloc(sizeof(Proc)));
