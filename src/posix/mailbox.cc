@@ -193,7 +193,7 @@ struct Datagram {
 // Reads up to kBatch datagrams; returns how many (0 when the socket is empty).
 int receive_batch(int fd, Datagram* d) noexcept {
 #if NOTES_HAVE_SCM_CREDENTIALS
-  mmsghdr m[kBatch];
+  static mmsghdr m[kBatch];  // only the holder of `busy` is here (see drain_once)
   for (int i = 0; i < kBatch; i++) {
     d[i].prepare();
     m[i].msg_hdr = d[i].msg;
@@ -228,7 +228,9 @@ void drain_once() noexcept {
   int fd = mailbox_fd.load();
   if (fd < 0 || owner_pid != getpid()) return;  // never read a parent's mailbox
   if (!deliver_held()) return;
-  Datagram batch[kBatch];
+  // Static, not on the stack: this runs in a signal handler, perhaps on a small sigaltstack,
+  // and only the holder of `busy` is here.
+  static Datagram batch[kBatch];
   for (;;) {
     int n = receive_batch(fd, batch);
     for (int i = 0; i < n; i++) {
