@@ -58,6 +58,9 @@ void unwatch(int carrier) noexcept;
 // A string note stalled in the mailbox because a receiver's queue was full; called (outside note
 // context) after a receiver made room.
 void resume_mailbox() noexcept;
+// Called by a waiter that wants string notes before it sleeps: reads what waits in the mailbox,
+// so a doorbell that never came (blocked everywhere, or lost) cannot leave a note there.
+void check_mailbox() noexcept;
 
 // --- the registry lock (ordinary context only; never taken in note context) ---
 void lock_registry() noexcept;

@@ -51,6 +51,7 @@ Result<Receiver> Receiver::open(const NoteSet& notes, Options options) noexcept 
     return Status(Code::io, 0, 0, "out of memory for a receiver queue");
   }
   ch->ring.init(ch->cells, capacity);
+  ch->filter.for_each_carrier([ch](int c) { ch->strings |= c == detail::kMailbox; });
   if (options.synchronous) {
     if (Status s = detail::backend::sync_begin(); !s.ok()) {
       delete[] ch->cells;
@@ -129,6 +130,7 @@ Result<Note> receive(Channel* ch, bool forever, int64_t deadline) noexcept {
     // `sleeping` comes first, and synchronizes with ours), so this look finds it; one that
     // found it set rings after the clear. Read-modify-writes, not stores: fences are not
     // understood by ThreadSanitizer, and each of these is a full barrier anyway.
+    if (ch->strings) detail::backend::check_mailbox();
     if (ch->wake.synchronous) {
       w.sync_thread.exchange(this_thread());
     } else {

@@ -28,6 +28,7 @@ struct Channel {
   NoteRing::Cell* cells = nullptr;
   Wake wake;
   int slot = -1;
+  bool strings = false;  // the filter takes string notes (the mailbox carrier)
   std::atomic<bool> stopped{false};
   std::atomic<uint64_t> queued{0};
   std::atomic<uint64_t> received{0};

@@ -50,5 +50,6 @@ Status watch(int) noexcept {
 }
 void unwatch(int) noexcept {}
 void resume_mailbox() noexcept {}
+void check_mailbox() noexcept {}
 
 }  // namespace notes::detail::backend

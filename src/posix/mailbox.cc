@@ -303,6 +303,10 @@ void resume() noexcept {
   if (stalled.load()) drain();
 }
 
+void check() noexcept {
+  if (socket_has_data()) drain();
+}
+
 bool is_doorbell(const siginfo_t* info) noexcept {
 #if NOTES_HAVE_SIGQUEUE
   return info != nullptr && info->si_code == SI_QUEUE &&

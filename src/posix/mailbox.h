@@ -21,6 +21,8 @@ void close() noexcept;
 // senders see queue_full instead of a silent drop.
 void drain() noexcept;
 void resume() noexcept;
+// Ordinary context: drains the mailbox if a datagram waits (one ioctl otherwise).
+void check() noexcept;
 bool is_doorbell(const siginfo_t* info) noexcept;
 
 // In a forked child: forget the parent's mailbox; make the child's own if one is watched.

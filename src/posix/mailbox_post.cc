@@ -239,7 +239,13 @@ Status post(long pid, const Note& note) noexcept {
       t = nullptr;
       continue;
     }
-    if (err != EAGAIN && err != ENOBUFS) forget(*t);
+    if (err == EAGAIN || err == ENOBUFS) {
+      // Full: make sure the receiver knows, whatever its bell says (a doorbell can be lost,
+      // e.g. when the signal is blocked in every thread until later).
+      (void)ring(*t);
+    } else {
+      forget(*t);
+    }
     return send_error(pid, err);
   }
   return Status(Code::not_deliverable, pid);

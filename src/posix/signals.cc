@@ -182,6 +182,7 @@ void unwatch(int carrier) noexcept {
 }
 
 void resume_mailbox() noexcept { mailbox::resume(); }
+void check_mailbox() noexcept { mailbox::check(); }
 
 Status sync_begin() noexcept {
   lock_registry();
