@@ -141,7 +141,7 @@ Result<Note> receive(Channel* ch, bool forever, int64_t deadline) noexcept {
     Status s;
     if (!got && !ch->stopped.load()) {
       s = ch->wake.synchronous ? detail::backend::take_note(ch->filter, w, left)
-                          : detail::backend::wake_wait(w, left);
+                               : detail::backend::wake_wait(w, left);
     }
     w.sleeping.store(0);
     w.sync_thread.store(0);
@@ -152,7 +152,9 @@ Result<Note> receive(Channel* ch, bool forever, int64_t deadline) noexcept {
 
 }  // namespace
 
-Result<Note> Receiver::wait() noexcept { return receive(channel_, true, 0); }
+Result<Note> Receiver::wait() noexcept {
+  return receive(channel_, true, 0);
+}
 
 Result<Note> Receiver::wait_for(std::chrono::nanoseconds timeout) noexcept {
   const int64_t now = detail::backend::monotonic_ns();
