@@ -32,6 +32,9 @@ struct Wake {
   // out with fd() and must poll readable for every note. A flood then costs no wake-up per note.
   std::atomic<int> sleeping{0};
   std::atomic<bool> exported{false};
+  // POSIX: the descriptor may be readable (set after a ring's write, or when a wait saw it), so
+  // clearing it is worth a read. Most waits then clear nothing and pay no system call.
+  std::atomic<bool> rung{false};
   // Called by a producer after queueing. `sleeping` is read with a read-modify-write, which
   // synchronizes with the waiter's exchange (see receive() in receiver.cc): one of the two
   // always sees the other.
@@ -61,6 +64,13 @@ void resume_mailbox() noexcept;
 // Called by a waiter that wants string notes before it sleeps: reads what waits in the mailbox,
 // so a doorbell that never came (blocked everywhere, or lost) cannot leave a note there.
 void check_mailbox() noexcept;
+// A waiter that wants string notes may instead watch the mailbox itself while it sleeps, so a
+// string note needs no doorbell: mailbox_poll_begin() gives what to pass to wake_wait (-1: this
+// backend or this moment has nothing to watch; then check_mailbox() as above), and each one
+// that gave >= 0 is followed by mailbox_poll_end(), which reads what waits (`readable`: the
+// wait said it has something).
+int mailbox_poll_begin() noexcept;
+void mailbox_poll_end(bool readable) noexcept;
 
 // --- the registry lock (ordinary context only; never taken in note context) ---
 void lock_registry() noexcept;
@@ -75,8 +85,10 @@ Status wake_open(Wake& w) noexcept;
 void wake_close(Wake& w) noexcept;
 void wake_ring(Wake& w) noexcept;   // async-signal-safe
 void wake_clear(Wake& w) noexcept;  // consumes pending rings
-// Waits until rung or `timeout_ns` passes (< 0: forever). Returns timed_out, interrupted, or ok.
-Status wake_wait(Wake& w, int64_t timeout_ns) noexcept;
+// Waits until rung, `also` (from mailbox_poll_begin, or -1) has something to read, or
+// `timeout_ns` passes (< 0: forever). Returns timed_out, interrupted, or ok; `*also_ready` says
+// whether `also` has something to read.
+Status wake_wait(Wake& w, int64_t timeout_ns, int also = -1, bool* also_ready = nullptr) noexcept;
 int wake_fd(const Wake& w) noexcept;
 
 // --- synchronous delivery (Receiver::Options::synchronous) ---

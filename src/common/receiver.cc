@@ -125,13 +125,17 @@ Result<Note> receive(Channel* ch, bool forever, int64_t deadline) noexcept {
       left = deadline - detail::backend::monotonic_ns();
       if (left <= 0) return Status(Code::timed_out);
     }
+    // A waiter that wants string notes watches the mailbox itself while it sleeps, if the
+    // backend can; otherwise it reads the mailbox now, in case a doorbell never came.
+    int mailbox = -1;
+    if (ch->strings && !w.synchronous) mailbox = detail::backend::mailbox_poll_begin();
+    if (ch->strings && mailbox < 0) detail::backend::check_mailbox();
     // About to sleep: clear the wake-up, say so, then look once more. A producer that found
     // `sleeping` unset had queued its note before our exchange (its read-modify-write of
     // `sleeping` comes first, and synchronizes with ours), so this look finds it; one that
     // found it set rings after the clear. Read-modify-writes, not stores: fences are not
     // understood by ThreadSanitizer, and each of these is a full barrier anyway.
-    if (ch->strings) detail::backend::check_mailbox();
-    if (ch->wake.synchronous) {
+    if (w.synchronous) {
       w.sync_thread.exchange(this_thread());
     } else {
       detail::backend::wake_clear(w);
@@ -139,12 +143,15 @@ Result<Note> receive(Channel* ch, bool forever, int64_t deadline) noexcept {
     w.sleeping.exchange(1);
     const bool got = take(ch, n);
     Status s;
+    bool mailbox_ready = false;
     if (!got && !ch->stopped.load()) {
-      s = ch->wake.synchronous ? detail::backend::take_note(ch->filter, w, left)
-                               : detail::backend::wake_wait(w, left);
+      s = w.synchronous ? detail::backend::take_note(ch->filter, w, left)
+                        : detail::backend::wake_wait(w, left, mailbox, &mailbox_ready);
     }
     w.sleeping.store(0);
     w.sync_thread.store(0);
+    // Awake: what the mailbox holds goes to the queues without ringing this waiter again.
+    if (mailbox >= 0) detail::backend::mailbox_poll_end(mailbox_ready);
     if (got) return n;
     if (!s.ok() && s.code() != Code::timed_out && s.code() != Code::interrupted) return s;
   }

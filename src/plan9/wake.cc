@@ -42,7 +42,8 @@ void wake_clear(Wake& w) noexcept {
   __atomic_store_n(count(w), 0, __ATOMIC_SEQ_CST);
 }
 
-Status wake_wait(Wake& w, int64_t timeout_ns) noexcept {
+Status wake_wait(Wake& w, int64_t timeout_ns, int, bool* also_ready) noexcept {
+  if (also_ready != nullptr) *also_ready = false;  // nothing else to watch here
   int r;
   if (timeout_ns < 0) {
     r = plan9::semacquire(count(w), 1);

@@ -14,6 +14,7 @@
 #include <atomic>
 
 #include "common/registry.h"
+#include "posix/bell.h"
 #include "posix/config.h"
 #include "posix/mailbox_dir.h"
 #include "posix/process.h"
@@ -25,19 +26,20 @@ namespace {
 // Datagrams taken from the socket in one call; those the receivers have no room for yet wait in
 // `held` (never dropped), and the socket keeps the rest, so its senders see queue_full.
 constexpr int kBatch = 16;
-constexpr size_t kBellSize = 4096;
 
 // --- the open mailbox (fields change under the registry lock) ---
 std::atomic<int> mailbox_fd{-1};
-// The doorbell word, shared with senders through "<mailbox>.bell": 1 (armed) asks the next
-// sender to ring; 0 means a drain is running or a doorbell is already on its way, so senders
-// leave it. A drain disarms it, reads the socket empty, arms it, then looks once more, so a
-// sender that found it disarmed is always read. A flood then rings about once per drain.
-std::atomic<uint32_t>* bell = nullptr;
+// The doorbell word (bell.h), shared with senders through "<mailbox>.bell". Once mapped, the
+// page stays at this address for the life of the process, a later mailbox's word mapped over it,
+// because a waiter may still touch it after the mailbox closed (see poll_end).
+std::atomic<std::atomic<uint32_t>*> bell{nullptr};
 char bell_file[sizeof(sockaddr_un::sun_path) + 8];
 pid_t owner_pid = 0;  // the process the open mailbox belongs to
 uid_t owner_uid = 0;  // its effective uid, for the credential check
 sockaddr_un own_addr;
+
+// Threads between poll_begin and poll_end; the first sets bell::kPolled, the last clears it.
+std::atomic<int> pollers{0};
 
 // --- drain state: owned by whoever holds `busy` ---
 std::atomic<bool> busy{false};
@@ -53,32 +55,32 @@ void remove_at_exit() {
   }
 }
 
-// Makes the doorbell word next to the socket. Without it senders simply always ring.
+// Makes the doorbell word next to the socket, at the address of the last one if there was one.
+// Without it senders simply always ring.
 void make_bell(const sockaddr_un& addr) noexcept {
   if (!bell_path(bell_file, sizeof bell_file, addr)) return;
   unlink(bell_file);
   int fd = ::open(bell_file, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
   if (fd < 0) return;
   void* page = MAP_FAILED;
-  if (ftruncate(fd, kBellSize) == 0) {
-    page = mmap(nullptr, kBellSize, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+  if (ftruncate(fd, bell::kSize) == 0) {
+    void* at = bell.load();
+    // MAP_FIXED replaces the old page in one step: a late waiter touches one or the other.
+    page = mmap(at, bell::kSize, PROT_READ | PROT_WRITE, MAP_SHARED | (at ? MAP_FIXED : 0), fd, 0);
   }
   ::close(fd);
   if (page == MAP_FAILED) {
     unlink(bell_file);
+    bell_file[0] = '\0';
+    // A failed MAP_FIXED may have unmapped the old page: keep something there.
+    if (void* at = bell.load()) {
+      mmap(at, bell::kSize, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
+    }
     return;
   }
-  bell = static_cast<std::atomic<uint32_t>*>(page);
-  bell->store(1);
-}
-
-// Forgets the doorbell word: `remove` also deletes its file (not in a forked child: the
-// parent's).
-void drop_bell(bool remove) noexcept {
-  if (bell == nullptr) return;
-  munmap(bell, kBellSize);
-  bell = nullptr;
-  if (remove) unlink(bell_file);
+  auto* word = static_cast<std::atomic<uint32_t>*>(page);
+  word->store(bell::kArmed);
+  bell.store(word);
 }
 
 Status bind_mailbox() noexcept {
@@ -116,20 +118,6 @@ Status bind_mailbox() noexcept {
   return Status();
 }
 
-void unbind_mailbox(bool remove_file) noexcept {
-  int fd = mailbox_fd.exchange(-1);
-  // Wait for a drain that is reading the socket right now.
-  while (busy.load()) backend::yield();
-  if (fd >= 0) {
-    if (remove_file) unlink(own_addr.sun_path);
-    ::close(fd);
-  }
-  drop_bell(remove_file);
-  for (int i = 0; i < held_count; i++) registry::count_unhandled();
-  held_count = 0;
-  stalled.store(false);
-}
-
 // Hands one note to the registry. False when a receiver that wants it has no room.
 bool deliver(const Note& note) noexcept {
   switch (registry::admit(note, kMailbox)) {
@@ -139,7 +127,8 @@ bool deliver(const Note& note) noexcept {
     case registry::Admission::no_room:
       return false;
     case registry::Admission::admit:
-      registry::dispatch(note, kMailbox);
+      // Its receivers may have stopped since admit(): then it is unhandled after all.
+      if (!registry::dispatch(note, kMailbox)) registry::count_unhandled();
       return true;
   }
   return true;
@@ -224,13 +213,12 @@ int receive_batch(int fd, Datagram* d) noexcept {
 #endif
 }
 
-void drain_once() noexcept {
-  int fd = mailbox_fd.load();
-  if (fd < 0 || owner_pid != getpid()) return;  // never read a parent's mailbox
+// Not on the stack: a drain runs in a signal handler, perhaps on a small sigaltstack. Only the
+// holder of `busy` uses it.
+Datagram batch[kBatch];
+
+void drain_once(int fd) noexcept {
   if (!deliver_held()) return;
-  // Static, not on the stack: this runs in a signal handler, perhaps on a small sigaltstack,
-  // and only the holder of `busy` is here.
-  static Datagram batch[kBatch];
   for (;;) {
     int n = receive_batch(fd, batch);
     for (int i = 0; i < n; i++) {
@@ -256,6 +244,32 @@ bool socket_has_data() noexcept {
   return fd >= 0 && ioctl(fd, FIONREAD, &next) == 0 && next > 0;
 }
 
+void unbind_mailbox() noexcept {
+  int fd = mailbox_fd.exchange(-1);
+  // Take the drain: one reading the socket right now finishes first, and none reads after.
+  while (busy.exchange(true)) backend::yield();
+  if (fd >= 0) {
+    unlink(own_addr.sun_path);
+    unlink(bell_file);
+    // From here a sender, even one with a connected socket, is refused (Linux: EPIPE) rather
+    // than accepted into a socket about to go. What came before is counted, as a drain with no
+    // watcher would. The page of the bell word stays mapped (see `bell`).
+    shutdown(fd, SHUT_RD);
+    for (int n = kBatch; n == kBatch;) {
+      n = receive_batch(fd, batch);
+      for (int i = 0; i < n; i++) {
+        registry::count_caught();
+        registry::count_unhandled();
+      }
+    }
+    ::close(fd);
+  }
+  for (int i = 0; i < held_count; i++) registry::count_unhandled();
+  held_count = 0;
+  stalled.store(false);
+  busy.store(false);
+}
+
 }  // namespace
 
 Status open() noexcept {
@@ -275,29 +289,43 @@ Status open() noexcept {
 }
 
 void close() noexcept {
-  unbind_mailbox(true);
+  unbind_mailbox();
   signals::uninstall(signals::kDoorbell, false);
 }
 
+namespace {
+
 // One drain at a time. A doorbell that finds a drain running says so in `again` *before* it
 // looks, so the running drain, which checks `again` after letting go, always sees it.
-void drain() noexcept {
+//
+// `ring_cycle`: disarm the bell, read, arm it, look once more (bell.h), as a doorbell's drain
+// must, since its sender cleared kArmed. A waiter's drain may leave the bell alone for its first
+// pass: whatever state the bell is in, someone else reads what lands meanwhile.
+void drain_from(bool ring_cycle) noexcept {
   again.store(true);
   while (again.load()) {
     if (busy.exchange(true)) return;  // the running drain will go round again
     again.store(false);
-    for (;;) {
-      if (bell != nullptr) bell->store(0);
-      drain_once();
+    const int fd = mailbox_fd.load();
+    std::atomic<uint32_t>* word = ring_cycle ? bell.load() : nullptr;
+    // Never read a parent's mailbox (a child made without fork's handlers, by a raw clone).
+    while (fd >= 0 && owner_pid == getpid()) {
+      if (word != nullptr) word->fetch_and(~bell::kArmed);
+      drain_once(fd);
       // Stalled: resume() drains again once a receiver has room; until then senders need not
-      // ring. Otherwise arm the bell and look once more (see `bell`).
-      if (bell == nullptr || stalled.load()) break;
-      bell->store(1);
+      // ring. Otherwise arm the bell and look once more.
+      if (word == nullptr || stalled.load()) break;
+      word->fetch_or(bell::kArmed);
       if (!socket_has_data()) break;
     }
     busy.store(false);
+    ring_cycle = true;  // `again`: perhaps a doorbell, whose drain this pass does
   }
 }
+
+}  // namespace
+
+void drain() noexcept { drain_from(true); }
 
 void resume() noexcept {
   if (stalled.load()) drain();
@@ -305,6 +333,27 @@ void resume() noexcept {
 
 void check() noexcept {
   if (socket_has_data()) drain();
+}
+
+int poll_begin() noexcept {
+  int fd = mailbox_fd.load();
+  // Stalled: the socket stays readable until a receiver makes room; polling it would spin.
+  if (fd < 0 || stalled.load()) return -1;
+  if (pollers.fetch_add(1) == 0) {
+    if (std::atomic<uint32_t>* word = bell.load()) word->fetch_or(bell::kPolled);
+  }
+  return fd;
+}
+
+void poll_end(bool readable) noexcept {
+  // Read first, still registered: a sender whose note woke us may not have looked at the bell
+  // yet, and should not ring for a note that is already read.
+  if (readable) drain_from(false);
+  if (pollers.fetch_sub(1) == 1) {
+    if (std::atomic<uint32_t>* word = bell.load()) word->fetch_and(~bell::kPolled);
+  }
+  // A sender that found kPolled set did not ring: read what it sent.
+  if (socket_has_data()) drain_from(false);
 }
 
 bool is_doorbell(const siginfo_t* info) noexcept {
@@ -319,9 +368,11 @@ bool is_doorbell(const siginfo_t* info) noexcept {
 
 void after_fork_child(bool watched) noexcept {
   // The descriptor and the bell are the parent's: drop our copies, leave its files alone.
+  // Only this thread runs in the child: nothing polls, nothing touches the parent's page.
   int fd = mailbox_fd.exchange(-1);
   if (fd >= 0) ::close(fd);
-  drop_bell(false);
+  if (std::atomic<uint32_t>* word = bell.exchange(nullptr)) munmap(word, bell::kSize);
+  pollers.store(0);
   busy.store(false);
   again.store(false);
   stalled.store(false);

@@ -1,7 +1,8 @@
 // The string-note mailbox: a Unix datagram socket per receiving process, in a per-user directory
 // (mode 0700, owner checked, never a link), named <pid>.<start time> so that a later process with
 // the same pid never receives a note meant for an earlier one. A sender writes the note, then
-// rings the doorbell signal; the entry point drains the socket into the receivers' queues.
+// rings the doorbell signal unless a waiter polls the socket itself (bell.h); the entry point, or
+// that waiter, drains the socket into the receivers' queues.
 #ifndef NOTES_POSIX_MAILBOX_H
 #define NOTES_POSIX_MAILBOX_H
 
@@ -23,6 +24,13 @@ void drain() noexcept;
 void resume() noexcept;
 // Ordinary context: drains the mailbox if a datagram waits (one ioctl otherwise).
 void check() noexcept;
+// Ordinary context, for a waiter about to sleep: the socket's descriptor, for the waiter to poll
+// beside its wake-up, and senders told (bell.h) that they need not ring; -1 when the waiter must
+// rely on the doorbell instead. Each poll_begin() >= 0 is followed by one poll_end(), which reads
+// what waits (`readable`: poll said the socket has some). The descriptor may be closed under a waiter whose receiver stopped: it then polls
+// invalid or wakes at once, and its wake-up is rung anyway.
+int poll_begin() noexcept;
+void poll_end(bool readable) noexcept;
 bool is_doorbell(const siginfo_t* info) noexcept;
 
 // In a forked child: forget the parent's mailbox; make the child's own if one is watched.

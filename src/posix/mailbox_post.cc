@@ -5,9 +5,10 @@
 // send and at most one signal. An entry is dropped when its mailbox or its process is gone, and
 // looked up again.
 //
-// The doorbell is rung only when the target's bell word says it is armed (see mailbox.cc):
-// while the target drains, or while a doorbell is already on its way, senders leave it, and the
-// drain reads their notes anyway. A flood then costs about one doorbell per drain, not per note.
+// The doorbell is rung only when the target's bell word says it is armed (see bell.h): while
+// the target drains, while a doorbell is already on its way, or while one of its threads polls
+// the socket, senders leave it, and the target reads their notes anyway. A flood then costs
+// about one doorbell per drain, not per note, and a note to a waiting receiver none.
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -25,6 +26,7 @@
 
 #include "posix/config.h"
 #include "posix/mailbox.h"
+#include "posix/bell.h"
 #include "posix/mailbox_dir.h"
 #include "posix/process.h"
 #include "posix/signals.h"
@@ -67,12 +69,10 @@ int pidfd_signal(int pidfd, int sig, siginfo_t* info) noexcept {
 }
 #endif
 
-constexpr size_t kBellSize = 4096;
-
 void forget(Target& t) noexcept {
   if (t.pidfd >= 0) ::close(t.pidfd);
   if (t.sock >= 0) ::close(t.sock);
-  if (t.bell != nullptr) munmap(t.bell, kBellSize);
+  if (t.bell != nullptr) munmap(t.bell, bell::kSize);
   t = Target{};
 }
 
@@ -84,8 +84,8 @@ std::atomic<uint32_t>* map_bell(const sockaddr_un& addr, uid_t owner) noexcept {
   if (fd < 0) return nullptr;
   struct stat st;
   void* page = MAP_FAILED;
-  if (fstat(fd, &st) == 0 && st.st_uid == owner && static_cast<size_t>(st.st_size) >= kBellSize) {
-    page = mmap(nullptr, kBellSize, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+  if (fstat(fd, &st) == 0 && st.st_uid == owner && static_cast<size_t>(st.st_size) >= bell::kSize) {
+    page = mmap(nullptr, bell::kSize, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
   }
   ::close(fd);
   return page == MAP_FAILED ? nullptr : static_cast<std::atomic<uint32_t>*>(page);
@@ -97,6 +97,7 @@ Status send_error(long pid, int err) noexcept {
     case ECONNREFUSED:
     case ENOTCONN:
     case ENOTDIR:
+    case EPIPE:  // the mailbox is closing
       return Status(Code::not_deliverable, pid);
     case EAGAIN:
     case ENOBUFS:
@@ -196,13 +197,19 @@ Status ring(Target& t) noexcept {
   return Status();
 }
 
+#ifdef MSG_NOSIGNAL
+constexpr int kNoSignal = MSG_NOSIGNAL;  // a closing mailbox says EPIPE: no SIGPIPE for that
+#else
+constexpr int kNoSignal = 0;
+#endif
+
 struct Locked {
   Locked() noexcept { pthread_mutex_lock(&lock); }
   ~Locked() { pthread_mutex_unlock(&lock); }
 };
 
 // True when this sender must ring: the bell is armed (we disarm it), or there is no bell.
-bool must_ring(Target& t) noexcept { return t.bell == nullptr || t.bell->exchange(0) != 0; }
+bool must_ring(Target& t) noexcept { return t.bell == nullptr || bell::take_ring(*t.bell); }
 
 }  // namespace
 
@@ -225,7 +232,7 @@ Status post(long pid, const Note& note) noexcept {
       }
     }
     t->last_used = ++use_clock;
-    if (send(t->sock, note.c_str(), note.size(), MSG_DONTWAIT) >= 0) {
+    if (send(t->sock, note.c_str(), note.size(), MSG_DONTWAIT | kNoSignal) >= 0) {
       if (!must_ring(*t)) return Status();
       Status s = ring(*t);
       if (!s.ok()) forget(*t);
@@ -234,7 +241,7 @@ Status post(long pid, const Note& note) noexcept {
     int err = errno;
     // A cached mailbox that is gone: the process may have closed it, left, or its pid moved on
     // to another process; look again before saying so.
-    if (cached && (err == ENOENT || err == ECONNREFUSED || err == ENOTCONN)) {
+    if (cached && (err == ENOENT || err == ECONNREFUSED || err == ENOTCONN || err == EPIPE)) {
       forget(*t);
       t = nullptr;
       continue;

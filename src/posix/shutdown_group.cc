@@ -360,6 +360,7 @@ ExitStatus ShutdownGroup::run() {
     g.check_groups();
     if (g.ladder.finished() && !g.adopted_alive()) break;
     g.wait_for_something();
+    g.wake.rung.store(true);  // our own poll may have seen the ring before its writer said so
     detail::backend::wake_clear(g.wake);
   }
   g.guard.disarm();

@@ -183,6 +183,8 @@ void unwatch(int carrier) noexcept {
 
 void resume_mailbox() noexcept { mailbox::resume(); }
 void check_mailbox() noexcept { mailbox::check(); }
+int mailbox_poll_begin() noexcept { return mailbox::poll_begin(); }
+void mailbox_poll_end(bool readable) noexcept { mailbox::poll_end(readable); }
 
 Status sync_begin() noexcept {
   lock_registry();

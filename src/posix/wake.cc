@@ -58,10 +58,12 @@ void wake_ring(Wake& w) noexcept {
   ssize_t r = write(w.fds[1], &one, 1);  // EAGAIN: a full pipe is still readable
 #endif
   (void)r;
+  w.rung.store(true);
   errno = saved;
 }
 
 void wake_clear(Wake& w) noexcept {
+  if (!w.rung.exchange(false)) return;
   char buf[64];
   while (read(w.fds[0], buf, sizeof buf) > 0) {
 #if NOTES_HAVE_EVENTFD
@@ -70,16 +72,20 @@ void wake_clear(Wake& w) noexcept {
   }
 }
 
-Status wake_wait(Wake& w, int64_t timeout_ns) noexcept {
-  pollfd p{w.fds[0], POLLIN, 0};
+Status wake_wait(Wake& w, int64_t timeout_ns, int also, bool* also_ready) noexcept {
+  pollfd p[2] = {{w.fds[0], POLLIN, 0}, {also, POLLIN, 0}};
+  const nfds_t n = also >= 0 ? 2 : 1;
   int r;
 #ifdef __linux__
   timespec ts{static_cast<time_t>(timeout_ns / 1000000000), static_cast<long>(timeout_ns % 1000000000)};
-  r = ppoll(&p, 1, timeout_ns < 0 ? nullptr : &ts, nullptr);
+  r = ppoll(p, n, timeout_ns < 0 ? nullptr : &ts, nullptr);
 #else
   int ms = timeout_ns < 0 ? -1 : static_cast<int>((timeout_ns + 999999) / 1000000);
-  r = poll(&p, 1, ms);
+  r = poll(p, n, ms);
 #endif
+  // Readable before a ring could say so: the next clear must read.
+  if (r > 0 && p[0].revents != 0) w.rung.store(true);
+  if (also_ready != nullptr) *also_ready = r > 0 && also >= 0 && p[1].revents != 0;
   if (r > 0) return Status();
   if (r == 0) return Status(Code::timed_out);
   if (errno == EINTR) return Status(Code::interrupted);
