@@ -7,8 +7,7 @@
 
 namespace notes {
 
-Result<Handler> Handler::install(const NoteSet& notes, HandlerFunction fn,
-                                 void* context) noexcept {
+Result<Handler> Handler::install(const NoteSet& notes, HandlerFunction fn, void* context) noexcept {
   if (fn == nullptr) return Status(Code::invalid_argument, 0, 0, "null handler function");
   auto* filter = new (std::nothrow) detail::NoteFilter;
   if (filter == nullptr) return Status(Code::io, 0, 0, "out of memory for a handler");

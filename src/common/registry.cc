@@ -187,9 +187,15 @@ Admission admit(const Note& note, int carrier) noexcept {
   return want ? Admission::admit : Admission::unwanted;
 }
 
-void count_caught() noexcept { caught.fetch_add(1, std::memory_order_relaxed); }
-void count_unhandled() noexcept { unhandled.fetch_add(1, std::memory_order_relaxed); }
-void count_refused() noexcept { refused.fetch_add(1, std::memory_order_relaxed); }
+void count_caught() noexcept {
+  caught.fetch_add(1, std::memory_order_relaxed);
+}
+void count_unhandled() noexcept {
+  unhandled.fetch_add(1, std::memory_order_relaxed);
+}
+void count_refused() noexcept {
+  refused.fetch_add(1, std::memory_order_relaxed);
+}
 
 void after_fork_child() noexcept {
   int n = channels_used.load();

@@ -8,7 +8,9 @@ ShutdownLadder::ShutdownLadder(Actions& actions, int64_t grace_ns, StatusPolicy 
                                TriggerPolicy on) noexcept
     : actions_(actions), grace_ns_(grace_ns), status_policy_(status), trigger_policy_(on) {}
 
-ShutdownLadder::~ShutdownLadder() { delete[] members_; }
+ShutdownLadder::~ShutdownLadder() {
+  delete[] members_;
+}
 
 int ShutdownLadder::add_member() noexcept {
   if (count_ == capacity_) {

@@ -51,7 +51,9 @@ Status watch(int) noexcept {
 void unwatch(int) noexcept {}
 void resume_mailbox() noexcept {}
 void check_mailbox() noexcept {}
-int mailbox_poll_begin() noexcept { return -1; }  // one carrier for everything: nothing to watch
+int mailbox_poll_begin() noexcept {
+  return -1;
+}  // one carrier for everything: nothing to watch
 void mailbox_poll_end(bool) noexcept {}
 
 }  // namespace notes::detail::backend

@@ -30,8 +30,8 @@ constexpr int kBatch = 16;
 // --- the open mailbox (fields change under the registry lock) ---
 std::atomic<int> mailbox_fd{-1};
 // The doorbell word (bell.h), shared with senders through "<mailbox>.bell". Once mapped, the
-// page stays at this address for the life of the process, a later mailbox's word mapped over it,
-// because a waiter may still touch it after the mailbox closed (see poll_end).
+// page stays at this address for the life of the process, a later mailbox's word mapped over it
+// once no waiter of the old one is left (see `touching`).
 std::atomic<std::atomic<uint32_t>*> bell{nullptr};
 char bell_file[sizeof(sockaddr_un::sun_path) + 8];
 pid_t owner_pid = 0;  // the process the open mailbox belongs to
@@ -40,6 +40,10 @@ sockaddr_un own_addr;
 
 // Threads between poll_begin and poll_end; the first sets bell::kPolled, the last clears it.
 std::atomic<int> pollers{0};
+// The same threads, counted from before they read mailbox_fd until after they last touch the
+// bell word. A waiter can outlive its mailbox (its receiver stopped, which rings it awake), so a
+// new mailbox waits for this to reach zero before it maps its word over the old one.
+std::atomic<int> touching{0};
 
 // --- drain state: owned by whoever holds `busy` ---
 std::atomic<bool> busy{false};
@@ -64,6 +68,7 @@ void make_bell(const sockaddr_un& addr) noexcept {
   if (fd < 0) return;
   void* page = MAP_FAILED;
   if (ftruncate(fd, bell::kSize) == 0) {
+    while (touching.load() != 0) backend::yield();  // see `touching`
     void* at = bell.load();
     // MAP_FIXED replaces the old page in one step: a late waiter touches one or the other.
     page = mmap(at, bell::kSize, PROT_READ | PROT_WRITE, MAP_SHARED | (at ? MAP_FIXED : 0), fd, 0);
@@ -298,18 +303,22 @@ namespace {
 // One drain at a time. A doorbell that finds a drain running says so in `again` *before* it
 // looks, so the running drain, which checks `again` after letting go, always sees it.
 //
-// `ring_cycle`: disarm the bell, read, arm it, look once more (bell.h), as a doorbell's drain
-// must, since its sender cleared kArmed. A waiter's drain may leave the bell alone for its first
-// pass: whatever state the bell is in, someone else reads what lands meanwhile.
-void drain_from(bool ring_cycle) noexcept {
+// A doorbell's drain disarms the bell, reads, arms it and looks once more (bell.h), since its
+// sender cleared kArmed. A polling waiter's drain may leave the bell alone for its first pass:
+// whatever state the bell is in, someone else reads what lands meanwhile.
+//
+// A signal may reach a child made without fork's handlers (_Fork, a raw clone), which must never
+// read its parent's mailbox; a waiter's thread is always the mailbox's own process.
+void drain_from(bool waiter) noexcept {
+  bool ring_cycle = !waiter;
   again.store(true);
   while (again.load()) {
     if (busy.exchange(true)) return;  // the running drain will go round again
     again.store(false);
     const int fd = mailbox_fd.load();
+    const bool ours = fd >= 0 && (waiter || owner_pid == getpid());  // owner_pid: set before fd
     std::atomic<uint32_t>* word = ring_cycle ? bell.load() : nullptr;
-    // Never read a parent's mailbox (a child made without fork's handlers, by a raw clone).
-    while (fd >= 0 && owner_pid == getpid()) {
+    while (ours) {
       if (word != nullptr) word->fetch_and(~bell::kArmed);
       drain_once(fd);
       // Stalled: resume() drains again once a receiver has room; until then senders need not
@@ -325,7 +334,9 @@ void drain_from(bool ring_cycle) noexcept {
 
 }  // namespace
 
-void drain() noexcept { drain_from(true); }
+void drain() noexcept {
+  drain_from(false);
+}
 
 void resume() noexcept {
   if (stalled.load()) drain();
@@ -336,9 +347,13 @@ void check() noexcept {
 }
 
 int poll_begin() noexcept {
+  touching.fetch_add(1);
   int fd = mailbox_fd.load();
   // Stalled: the socket stays readable until a receiver makes room; polling it would spin.
-  if (fd < 0 || stalled.load()) return -1;
+  if (fd < 0 || stalled.load()) {
+    touching.fetch_sub(1);
+    return -1;
+  }
   if (pollers.fetch_add(1) == 0) {
     if (std::atomic<uint32_t>* word = bell.load()) word->fetch_or(bell::kPolled);
   }
@@ -348,12 +363,13 @@ int poll_begin() noexcept {
 void poll_end(bool readable) noexcept {
   // Read first, still registered: a sender whose note woke us may not have looked at the bell
   // yet, and should not ring for a note that is already read.
-  if (readable) drain_from(false);
+  if (readable) drain_from(true);
   if (pollers.fetch_sub(1) == 1) {
     if (std::atomic<uint32_t>* word = bell.load()) word->fetch_and(~bell::kPolled);
   }
+  touching.fetch_sub(1);
   // A sender that found kPolled set did not ring: read what it sent.
-  if (socket_has_data()) drain_from(false);
+  if (socket_has_data()) drain_from(true);
 }
 
 bool is_doorbell(const siginfo_t* info) noexcept {
@@ -373,6 +389,7 @@ void after_fork_child(bool watched) noexcept {
   if (fd >= 0) ::close(fd);
   if (std::atomic<uint32_t>* word = bell.exchange(nullptr)) munmap(word, bell::kSize);
   pollers.store(0);
+  touching.store(0);
   busy.store(false);
   again.store(false);
   stalled.store(false);

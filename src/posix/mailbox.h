@@ -27,8 +27,9 @@ void check() noexcept;
 // Ordinary context, for a waiter about to sleep: the socket's descriptor, for the waiter to poll
 // beside its wake-up, and senders told (bell.h) that they need not ring; -1 when the waiter must
 // rely on the doorbell instead. Each poll_begin() >= 0 is followed by one poll_end(), which reads
-// what waits (`readable`: poll said the socket has some). The descriptor may be closed under a waiter whose receiver stopped: it then polls
-// invalid or wakes at once, and its wake-up is rung anyway.
+// what waits (`readable`: poll said the socket has some). The descriptor may be closed under a
+// waiter whose receiver stopped: it then polls invalid or wakes at once, and its wake-up is rung
+// anyway.
 int poll_begin() noexcept;
 void poll_end(bool readable) noexcept;
 bool is_doorbell(const siginfo_t* info) noexcept;

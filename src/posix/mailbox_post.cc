@@ -24,13 +24,12 @@
 
 #include <atomic>
 
+#include "posix/bell.h"
 #include "posix/config.h"
 #include "posix/mailbox.h"
-#include "posix/bell.h"
 #include "posix/mailbox_dir.h"
 #include "posix/process.h"
 #include "posix/signals.h"
-
 
 namespace notes::detail::mailbox {
 namespace {
@@ -209,7 +208,9 @@ struct Locked {
 };
 
 // True when this sender must ring: the bell is armed (we disarm it), or there is no bell.
-bool must_ring(Target& t) noexcept { return t.bell == nullptr || bell::take_ring(*t.bell); }
+bool must_ring(Target& t) noexcept {
+  return t.bell == nullptr || bell::take_ring(*t.bell);
+}
 
 }  // namespace
 
@@ -258,8 +259,12 @@ Status post(long pid, const Note& note) noexcept {
   return Status(Code::not_deliverable, pid);
 }
 
-void lock_sender() noexcept { pthread_mutex_lock(&lock); }
-void unlock_sender() noexcept { pthread_mutex_unlock(&lock); }
+void lock_sender() noexcept {
+  pthread_mutex_lock(&lock);
+}
+void unlock_sender() noexcept {
+  pthread_mutex_unlock(&lock);
+}
 
 void after_fork_child_sender() noexcept {
   self_pid = 0;  // the doorbell's siginfo must name the child now
@@ -306,8 +311,7 @@ Status post_group(long group, const Note& note) noexcept {
   if (any_mailbox) return first;
   // No member has a mailbox: say whether the group exists at all.
   process::for_each_in_group(
-      group, [](long pid, void* arg) { *static_cast<bool*>(arg) |= pid != getpid(); },
-      &any_member);
+      group, [](long pid, void* arg) { *static_cast<bool*>(arg) |= pid != getpid(); }, &any_member);
   if (!any_member && killpg(static_cast<pid_t>(group), 0) != 0 && errno == ESRCH) {
     return Status(Code::no_such_process, group);
   }

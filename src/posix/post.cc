@@ -11,8 +11,12 @@
 
 namespace notes {
 
-long this_process() noexcept { return getpid(); }
-long this_group() noexcept { return getpgrp(); }
+long this_process() noexcept {
+  return getpid();
+}
+long this_group() noexcept {
+  return getpgrp();
+}
 
 }  // namespace notes
 

@@ -164,7 +164,7 @@ bool for_each_in_group(long group, void (*fn)(long pid, void* arg), void* arg) n
   delete[] procs;
   return ok;
 #else
-  return for_each_with_field(2, group, fn, arg);  // field 5: pgrp
+  return for_each_with_field(2, group, fn, arg);   // field 5: pgrp
 #endif
 }
 

@@ -31,17 +31,28 @@ namespace notes {
 
 const char* event_name(Event::Kind kind) noexcept {
   switch (kind) {
-    case Event::Kind::started: return "started";
-    case Event::Kind::spawn_failed: return "spawn_failed";
-    case Event::Kind::exited: return "exited";
-    case Event::Kind::trigger: return "trigger";
-    case Event::Kind::note_posted: return "note_posted";
-    case Event::Kind::continued: return "continued";
-    case Event::Kind::grace_skipped: return "grace_skipped";
-    case Event::Kind::escalated: return "escalated";
-    case Event::Kind::reaped: return "reaped";
-    case Event::Kind::error: return "error";
-    case Event::Kind::finished: return "finished";
+    case Event::Kind::started:
+      return "started";
+    case Event::Kind::spawn_failed:
+      return "spawn_failed";
+    case Event::Kind::exited:
+      return "exited";
+    case Event::Kind::trigger:
+      return "trigger";
+    case Event::Kind::note_posted:
+      return "note_posted";
+    case Event::Kind::continued:
+      return "continued";
+    case Event::Kind::grace_skipped:
+      return "grace_skipped";
+    case Event::Kind::escalated:
+      return "escalated";
+    case Event::Kind::reaped:
+      return "reaped";
+    case Event::Kind::error:
+      return "error";
+    case Event::Kind::finished:
+      return "finished";
   }
   return "unknown";
 }
@@ -52,7 +63,9 @@ constexpr int kSupervisorFailure = 125;  // as docker run: the supervisor, not a
 constexpr auto kPollWhileStragglers = std::chrono::milliseconds(50);
 
 // The notes that make the supervisor shut the group down.
-bool is_termination(const Note& n) { return n == "interrupt" || n == "hangup" || n == "kill"; }
+bool is_termination(const Note& n) {
+  return n == "interrupt" || n == "hangup" || n == "kill";
+}
 
 ExitStatus status_of(int wait_status) {
   if (WIFSIGNALED(wait_status)) return ExitStatus::killed(WTERMSIG(wait_status));
@@ -80,15 +93,15 @@ struct ShutdownGroup::Impl final : detail::ShutdownLadder::Actions {
   detail::Guard guard;
   std::vector<long> adopted;  // orphans handed to us as subreaper, still alive
   bool adopted_killed = false;
-  std::string failure;        // the supervisor's own failure, if any
+  std::string failure;  // the supervisor's own failure, if any
   int old_subreaper = 0;
   int epoll = -1;
 
   explicit Impl(Options o)
       : options(std::move(o)),
         ladder(*this, options.grace.count(), options.status, options.on),
-        supervisor_notes(Receiver::open({"interrupt", "hangup", "kill", "sys: child"},
-                                        {.capacity = 256})) {
+        supervisor_notes(
+            Receiver::open({"interrupt", "hangup", "kill", "sys: child"}, {.capacity = 256})) {
     Result<Note> n = Note::make(options.note);
     if (n) {
       note = *n;
@@ -119,7 +132,9 @@ struct ShutdownGroup::Impl final : detail::ShutdownLadder::Actions {
     detail::backend::wake_close(wake);
   }
 
-  int64_t now() const { return detail::backend::monotonic_ns(); }
+  int64_t now() const {
+    return detail::backend::monotonic_ns();
+  }
 
   void emit(Event::Kind kind, int member, const ExitStatus& status, std::string_view detail,
             long pid = 0) {
@@ -141,7 +156,9 @@ struct ShutdownGroup::Impl final : detail::ShutdownLadder::Actions {
       (void)post_group_including(pg);
     }
   }
-  void cont(int member) override { killpg(members[static_cast<size_t>(member)].pid, SIGCONT); }
+  void cont(int member) override {
+    killpg(members[static_cast<size_t>(member)].pid, SIGCONT);
+  }
   void hard_kill(int member) override {
     if (!adopted_killed) {
       adopted_killed = true;
@@ -168,7 +185,9 @@ struct ShutdownGroup::Impl final : detail::ShutdownLadder::Actions {
 
   // A string shutdown note reaches every process of the group that has a mailbox (post_group
   // leaves out the caller, which is not in the group anyway).
-  Status post_group_including(pid_t pg) { return detail::backend::post_group(pg, note); }
+  Status post_group_including(pid_t pg) {
+    return detail::backend::post_group(pg, note);
+  }
 
   // Orphans adopted as subreaper are part of the group too: they get the note and the kill.
   void tell_adopted(int sig) {
@@ -324,8 +343,7 @@ Result<int> ShutdownGroup::spawn(MemberSpec spec) {
     std::string why = std::string("cannot start ") + spec.argv[0] + ": " +
                       Status(Code::io, 0, s->exec_errno, "").to_string().substr(2);
     g.emit(Event::Kind::error, index, ExitStatus(), why);
-    g.ladder.spawn_failed(index, ExitStatus::exited(s->exec_errno == ENOENT ? 127 : 126),
-                          g.now());
+    g.ladder.spawn_failed(index, ExitStatus::exited(s->exec_errno == ENOENT ? 127 : 126), g.now());
     return index;
   }
   Impl::Member& added = g.members.back();

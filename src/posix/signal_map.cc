@@ -8,7 +8,8 @@
 namespace notes {
 namespace {
 
-#define ROW(sig, note) {sig, #sig, note}
+#define ROW(sig, note) \
+  { sig, #sig, note }
 constexpr SignalName kTable[] = {
     ROW(SIGHUP, "hangup"),
     ROW(SIGINT, "interrupt"),
@@ -60,7 +61,9 @@ int max_signal() noexcept {
 
 }  // namespace
 
-std::span<const SignalName> signal_table() noexcept { return kTable; }
+std::span<const SignalName> signal_table() noexcept {
+  return kTable;
+}
 
 Note note_for_signal(int signal) noexcept {
   if (signal < 1 || signal > max_signal()) return Note();

@@ -33,7 +33,9 @@ int note_watchers[kSignals];       // registry lock
 std::atomic<bool> note_watched[kSignals];
 std::atomic<bool> mailbox_open{false};
 
-uintptr_t as_word(void (*fn)(int)) noexcept { return reinterpret_cast<uintptr_t>(fn); }
+uintptr_t as_word(void (*fn)(int)) noexcept {
+  return reinterpret_cast<uintptr_t>(fn);
+}
 
 // Calls the handler that was there before ours. True when there was one.
 bool chain(int sig, siginfo_t* info, void* context) noexcept {
@@ -110,7 +112,9 @@ void fork_child() {
 
 }  // namespace
 
-void run_entry_point(int sig, siginfo_t* info) noexcept { on_signal(sig, info, nullptr); }
+void run_entry_point(int sig, siginfo_t* info) noexcept {
+  on_signal(sig, info, nullptr);
+}
 
 Status install(int sig, bool as_note) noexcept {
   if (sig <= 0 || sig >= kSignals) {
@@ -181,10 +185,18 @@ void unwatch(int carrier) noexcept {
   }
 }
 
-void resume_mailbox() noexcept { mailbox::resume(); }
-void check_mailbox() noexcept { mailbox::check(); }
-int mailbox_poll_begin() noexcept { return mailbox::poll_begin(); }
-void mailbox_poll_end(bool readable) noexcept { mailbox::poll_end(readable); }
+void resume_mailbox() noexcept {
+  mailbox::resume();
+}
+void check_mailbox() noexcept {
+  mailbox::check();
+}
+int mailbox_poll_begin() noexcept {
+  return mailbox::poll_begin();
+}
+void mailbox_poll_end(bool readable) noexcept {
+  mailbox::poll_end(readable);
+}
 
 Status sync_begin() noexcept {
   lock_registry();
@@ -199,7 +211,9 @@ void sync_end() noexcept {
   unlock_registry();
 }
 
-long thread_id() noexcept { return syscall(SYS_gettid); }
+long thread_id() noexcept {
+  return syscall(SYS_gettid);
+}
 
 Status take_note(const NoteFilter& filter, Wake& w, int64_t timeout_ns) noexcept {
   sigset_t set;

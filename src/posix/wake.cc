@@ -77,7 +77,8 @@ Status wake_wait(Wake& w, int64_t timeout_ns, int also, bool* also_ready) noexce
   const nfds_t n = also >= 0 ? 2 : 1;
   int r;
 #ifdef __linux__
-  timespec ts{static_cast<time_t>(timeout_ns / 1000000000), static_cast<long>(timeout_ns % 1000000000)};
+  timespec ts{static_cast<time_t>(timeout_ns / 1000000000),
+              static_cast<long>(timeout_ns % 1000000000)};
   r = ppoll(p, n, timeout_ns < 0 ? nullptr : &ts, nullptr);
 #else
   int ms = timeout_ns < 0 ? -1 : static_cast<int>((timeout_ns + 999999) / 1000000);
@@ -92,6 +93,8 @@ Status wake_wait(Wake& w, int64_t timeout_ns, int also, bool* also_ready) noexce
   return Status(Code::io, 0, errno, "poll on a receiver failed");
 }
 
-int wake_fd(const Wake& w) noexcept { return w.fds[0]; }
+int wake_fd(const Wake& w) noexcept {
+  return w.fds[0];
+}
 
 }  // namespace notes::detail::backend

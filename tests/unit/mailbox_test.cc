@@ -67,9 +67,9 @@ TEST_CASE("a sender rings only when the bell is armed and no waiter polls") {
     uint32_t after;
   };
   const Case cases[] = {
-      {0, false, 0},                             // a drain runs, or a doorbell is on its way
-      {bell::kArmed, true, 0},                   // armed: this sender rings, the next does not
-      {bell::kPolled, false, bell::kPolled},     // a waiter polls the socket
+      {0, false, 0},                          // a drain runs, or a doorbell is on its way
+      {bell::kArmed, true, 0},                // armed: this sender rings, the next does not
+      {bell::kPolled, false, bell::kPolled},  // a waiter polls the socket
       {bell::kArmed | bell::kPolled, false, bell::kArmed | bell::kPolled},  // armed, but polled
   };
   for (const Case& c : cases) {
@@ -103,9 +103,12 @@ NOTES_SCENARIO(polling_waiter_needs_no_doorbell) {
   });
   int failed = 0, rang = 0;
   for (int i = 0; i < kRounds && failed == 0; i++) {
-    if (!eventually([&] { return (word->load() & bell::kPolled) != 0; })) failed = 5;
-    else if (!notes::post(getpid(), "polled").ok()) failed = 6;
-    else if (!eventually([&] { return received.load() == i + 1; })) failed = 7;
+    if (!eventually([&] { return (word->load() & bell::kPolled) != 0; }))
+      failed = 5;
+    else if (!notes::post(getpid(), "polled").ok())
+      failed = 6;
+    else if (!eventually([&] { return received.load() == i + 1; }))
+      failed = 7;
     const timespec now{0, 0};
     if (sigtimedwait(&urg, nullptr, &now) == SIGURG) rang++;
   }
