@@ -55,8 +55,8 @@
 
 #include "notes/counters.h"
 #include "notes/post.h"
-#include "notes/signal_mask.h"
 #include "notes/receiver.h"
+#include "notes/signal_mask.h"
 
 namespace {
 
@@ -69,7 +69,7 @@ struct Settings {
   int flood = 100000;                                     // notes per flood
   size_t capacity = notes::Receiver::Options{}.capacity;  // the flood receiver's queue
   std::string cases = "abcdefg";  // which ping-pong cases (a-e, g) run, and the flood (f)
-  std::string pin = "none";     // none, same (both processes on one CPU), split (one each)
+  std::string pin = "none";       // none, same (both processes on one CPU), split (one each)
   bool quick = false;
 };
 
@@ -745,8 +745,7 @@ bool send_retrying(Flood& f, pid_t peer, std::string_view text, Progress& progre
                    FloodResult& out) {
   for (;;) {
     switch (f.send(peer, text)) {
-      case Sent::accepted:
-        return true;
+      case Sent::accepted: return true;
       case Sent::refused:
         out.refusals++;
         if (progress.stuck()) {
@@ -755,8 +754,7 @@ bool send_retrying(Flood& f, pid_t peer, std::string_view text, Progress& progre
         }
         sched_yield();
         break;
-      case Sent::failed:
-        return false;
+      case Sent::failed: return false;
     }
   }
 }

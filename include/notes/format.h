@@ -23,8 +23,8 @@ template <>
 struct fmt::formatter<notes::Note> : fmt::formatter<fmt::string_view> {
   template <typename Context>
   auto format(const notes::Note& note, Context& ctx) const {
-    return fmt::formatter<fmt::string_view>::format(
-        fmt::string_view(note.c_str(), note.size()), ctx);
+    return fmt::formatter<fmt::string_view>::format(fmt::string_view(note.c_str(), note.size()),
+                                                    ctx);
   }
 };
 

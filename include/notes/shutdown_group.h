@@ -59,17 +59,17 @@ struct MemberSpec {
 
 struct Event {
   enum class Kind {
-    started,       // member spawned (pid)
-    spawn_failed,  // member could not be started (status: 127 not found, 126 not executable)
-    exited,        // member's own process ended (status)
-    trigger,       // the ladder starts (detail says why)
-    note_posted,   // shutdown note posted to the member's group
-    continued,     // SIGCONT sent to the member's group
-    grace_skipped, // a second termination note: no more waiting
-    escalated,     // grace over: SIGKILL sent to the member's group
-    reaped,        // member's whole group is gone; member < 0: an orphan the supervisor reaped
-    error,         // the supervisor itself failed (detail); the group exits 125
-    finished,      // everything reaped (status: the group's)
+    started,        // member spawned (pid)
+    spawn_failed,   // member could not be started (status: 127 not found, 126 not executable)
+    exited,         // member's own process ended (status)
+    trigger,        // the ladder starts (detail says why)
+    note_posted,    // shutdown note posted to the member's group
+    continued,      // SIGCONT sent to the member's group
+    grace_skipped,  // a second termination note: no more waiting
+    escalated,      // grace over: SIGKILL sent to the member's group
+    reaped,         // member's whole group is gone; member < 0: an orphan the supervisor reaped
+    error,          // the supervisor itself failed (detail); the group exits 125
+    finished,       // everything reaped (status: the group's)
   };
   Kind kind;
   std::chrono::nanoseconds elapsed;  // since the group was made
@@ -104,7 +104,9 @@ class ShutdownGroup {
   // spawn still returns its index. Errors: invalid_argument (empty argv, or after the shutdown
   // began), io (fork failed).
   Result<int> spawn(MemberSpec spec);
-  Result<int> spawn(std::vector<std::string> argv) { return spawn(MemberSpec{std::move(argv), {}, {}, {}}); }
+  Result<int> spawn(std::vector<std::string> argv) {
+    return spawn(MemberSpec{std::move(argv), {}, {}, {}});
+  }
 
   // Starts the ladder now (as if a member had exited). Safe from any thread and from a signal
   // handler; idempotent.

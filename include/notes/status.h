@@ -59,13 +59,16 @@ class [[nodiscard]] Status {
   constexpr const char* what() const noexcept { return what_; }
 
   // Writes the message (no trailing newline) into buf, always NUL-terminated when size > 0, and
-  // returns the length it wanted. Async-signal-safe. Example: "note too long: 200 bytes, at most 127".
+  // returns the length it wanted. Async-signal-safe. Example: "note too long: 200 bytes, at most
+  // 127".
   size_t message(char* buf, size_t size) const noexcept;
 #if __STDC_HOSTED__ || defined(__plan9__)
   std::string to_string() const;
 #endif
 
-  friend constexpr bool operator==(const Status& a, Code c) noexcept { return a.code_ == c; }
+  friend constexpr bool operator==(const Status& a, Code c) noexcept {
+    return a.code_ == c;
+  }
 
  private:
   Code code_ = Code::ok;

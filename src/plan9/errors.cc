@@ -90,19 +90,13 @@ Status post_failure(long pid, const Note& note) noexcept {
   plan9::rerrstr(text, sizeof text);
   const int err = number(text);
   switch (err) {
-    case kNotPosted:
-      return Status(Code::queue_full, pid);
+    case kNotPosted: return Status(Code::queue_full, pid);
     case kNonexistent:
-    case kProcessExited:
-      return Status(Code::no_such_process, pid);
-    case kPermission:
-      return Status(Code::permission_denied, pid);
-    case kTooBig:
-      return Status(Code::too_long, static_cast<int64_t>(note.size()), err);
-    case kInterrupted:
-      return Status(Code::interrupted);
-    default:
-      return Status(Code::io, pid, err, "cannot post the note");
+    case kProcessExited: return Status(Code::no_such_process, pid);
+    case kPermission: return Status(Code::permission_denied, pid);
+    case kTooBig: return Status(Code::too_long, static_cast<int64_t>(note.size()), err);
+    case kInterrupted: return Status(Code::interrupted);
+    default: return Status(Code::io, pid, err, "cannot post the note");
   }
 }
 

@@ -126,11 +126,8 @@ Status bind_mailbox() noexcept {
 // Hands one note to the registry. False when a receiver that wants it has no room.
 bool deliver(const Note& note) noexcept {
   switch (registry::admit(note, kMailbox)) {
-    case registry::Admission::unwanted:
-      registry::count_unhandled();
-      return true;
-    case registry::Admission::no_room:
-      return false;
+    case registry::Admission::unwanted: registry::count_unhandled(); return true;
+    case registry::Admission::no_room: return false;
     case registry::Admission::admit:
       // Its receivers may have stopped since admit(): then it is unhandled after all.
       if (!registry::dispatch(note, kMailbox)) registry::count_unhandled();

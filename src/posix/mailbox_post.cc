@@ -99,13 +99,10 @@ Status send_error(long pid, int err) noexcept {
     case EPIPE:  // the mailbox is closing
       return Status(Code::not_deliverable, pid);
     case EAGAIN:
-    case ENOBUFS:
-      return Status(Code::queue_full, pid);
+    case ENOBUFS: return Status(Code::queue_full, pid);
     case EACCES:
-    case EPERM:
-      return Status(Code::permission_denied, pid);
-    default:
-      return Status(Code::io, pid, err, "sending to a mailbox failed");
+    case EPERM: return Status(Code::permission_denied, pid);
+    default: return Status(Code::io, pid, err, "sending to a mailbox failed");
   }
 }
 

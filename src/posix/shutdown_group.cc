@@ -31,28 +31,17 @@ namespace notes {
 
 const char* event_name(Event::Kind kind) noexcept {
   switch (kind) {
-    case Event::Kind::started:
-      return "started";
-    case Event::Kind::spawn_failed:
-      return "spawn_failed";
-    case Event::Kind::exited:
-      return "exited";
-    case Event::Kind::trigger:
-      return "trigger";
-    case Event::Kind::note_posted:
-      return "note_posted";
-    case Event::Kind::continued:
-      return "continued";
-    case Event::Kind::grace_skipped:
-      return "grace_skipped";
-    case Event::Kind::escalated:
-      return "escalated";
-    case Event::Kind::reaped:
-      return "reaped";
-    case Event::Kind::error:
-      return "error";
-    case Event::Kind::finished:
-      return "finished";
+    case Event::Kind::started: return "started";
+    case Event::Kind::spawn_failed: return "spawn_failed";
+    case Event::Kind::exited: return "exited";
+    case Event::Kind::trigger: return "trigger";
+    case Event::Kind::note_posted: return "note_posted";
+    case Event::Kind::continued: return "continued";
+    case Event::Kind::grace_skipped: return "grace_skipped";
+    case Event::Kind::escalated: return "escalated";
+    case Event::Kind::reaped: return "reaped";
+    case Event::Kind::error: return "error";
+    case Event::Kind::finished: return "finished";
   }
   return "unknown";
 }

@@ -109,10 +109,8 @@ bool is_uncatchable(std::string_view note) noexcept {
     case SIGBUS:
     case SIGILL:
     case SIGFPE:
-    case SIGTRAP:
-      return true;
-    default:
-      return false;
+    case SIGTRAP: return true;
+    default: return false;
   }
 }
 

@@ -56,10 +56,8 @@ void default_action(int sig) noexcept {
     case SIGCHLD:
     case SIGCONT:
     case SIGURG:
-    case SIGWINCH:
-      return;  // default: ignore
-    default:
-      break;
+    case SIGWINCH: return;  // default: ignore
+    default: break;
   }
   struct sigaction dfl, ours;
   memset(&dfl, 0, sizeof dfl);

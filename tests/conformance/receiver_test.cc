@@ -211,7 +211,8 @@ TEST_CASE("notes from many threads are each received exactly once") {
   for (auto& th : threads) th.join();
   CHECK(accepted.load() == kThreads * kEach);
   int wrong = 0;
-  for (auto& v : seen) for (int c : v) wrong += c != 1;
+  for (auto& v : seen)
+    for (int c : v) wrong += c != 1;
   CHECK(wrong == 0);
   CHECK(rx->counters().dropped == 0);
 }

@@ -54,8 +54,8 @@ TEST_CASE("run_the_ladder_exits_with_the_first_status") {
 TEST_CASE("run_quiet_prints_nothing_and_keeps_the_status") {
   // The shutdown note is one sh leaves alone (SIGCHLD), so whichever member exits first, the
   // other still exits with its own status and worst is 4.
-  Output r = note(run_args({"--quiet", "--status", "worst", "--note", "sys: child", "--",
-                            "/bin/sh", "-c", "exit 4", "--", "/bin/sh", "-c", "exit 2"}));
+  Output r = note(run_args({"--quiet", "--status", "worst", "--note", "sys: child", "--", "/bin/sh",
+                            "-c", "exit 4", "--", "/bin/sh", "-c", "exit 2"}));
   CHECK(r.err == "");
   CHECK(r.status == 4);
 }

@@ -34,10 +34,10 @@ bool wait_child(int pid, int* status, int seconds = 60);
 
 }  // namespace notes_test
 
-#define NOTES_SCENARIO(name)                                                        \
-  static int scenario_##name();                                                     \
-  static const bool scenario_registered_##name =                                    \
-      notes_test::register_scenario(#name, scenario_##name);                        \
+#define NOTES_SCENARIO(name)                                 \
+  static int scenario_##name();                              \
+  static const bool scenario_registered_##name =             \
+      notes_test::register_scenario(#name, scenario_##name); \
   static int scenario_##name()
 
 #endif

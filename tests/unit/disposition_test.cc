@@ -24,14 +24,18 @@ struct sigaction current(int sig) {
 }
 
 std::atomic<int> previous_calls{0};
-void previous_handler(int) { previous_calls++; }
+void previous_handler(int) {
+  previous_calls++;
+}
 
 notes::Disposition decline(const notes::Note&, void*) noexcept {
   return notes::Disposition::not_mine;
 }
 
 // Waits for a pending signal to be delivered to some thread.
-void settle() { std::this_thread::sleep_for(100ms); }
+void settle() {
+  std::this_thread::sleep_for(100ms);
+}
 
 }  // namespace
 

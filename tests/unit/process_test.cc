@@ -55,8 +55,10 @@ TEST_CASE("a forked child has its own mailbox and never reads its parent's") {
     while (for_child == 0) {
       auto n = rx->wait_for(kPatience);
       if (!n) _exit(4);
-      if (*n == "for the child") for_child++;
-      else for_parent++;
+      if (*n == "for the child")
+        for_child++;
+      else
+        for_parent++;
     }
     // Anything meant for the parent that leaked here would have arrived by now.
     while (auto n = rx->wait_for(200ms)) for_parent++;
@@ -148,8 +150,8 @@ TEST_CASE("post_group reaches the other members of a group, not the sender") {
       if (write(ready[1], &c, 1) != 1) _exit(3);
       auto a = rx->wait_for(kPatience);
       auto b = rx->wait_for(kPatience);
-      bool ok = a && b && ((*a == "group news" && *b == "hangup") ||
-                           (*a == "hangup" && *b == "group news"));
+      bool ok = a && b &&
+                ((*a == "group news" && *b == "hangup") || (*a == "hangup" && *b == "group news"));
       _exit(ok ? 0 : 1);
     }
     members.push_back(pid);
@@ -240,8 +242,8 @@ TEST_CASE("a mailbox directory that is not private to this user is refused") {
 }
 
 NOTES_SCENARIO(stale_mailboxes) {
-  std::string dir = std::string(getenv("NOTES_MAILBOX_DIR")) + "/notes-" +
-                    std::to_string(geteuid());
+  std::string dir =
+      std::string(getenv("NOTES_MAILBOX_DIR")) + "/notes-" + std::to_string(geteuid());
   if (mkdir(dir.c_str(), 0700) != 0) return 2;
   // A mailbox left by a process that died (this pid with another start time: a recycled pid).
   std::string stale = dir + "/" + std::to_string(getppid()) + ".1";

@@ -72,7 +72,9 @@ notes::ShutdownGroup::Options options(Recorded& r, std::chrono::nanoseconds grac
   return o;
 }
 
-std::vector<std::string> sh(const std::string& script) { return {"/bin/sh", "-c", script}; }
+std::vector<std::string> sh(const std::string& script) {
+  return {"/bin/sh", "-c", script};
+}
 
 // True when the process with this pid has ended: no such process, or a zombie that another
 // parent (init) has yet to reap. Our own zombies are checked with waitpid.
@@ -107,8 +109,8 @@ TEST_CASE("the demo ladder: one exits 3, one cleans up, one ignores the note and
   Recorded r;
   notes::ShutdownGroup g(options(r, 1s));
   REQUIRE(g.spawn(sh(cleans_up(s, "cleaner", 0))));
-  REQUIRE(g.spawn(sh("trap '' TERM; echo $$ > " + s.path("stubborn.pid") +
-                     "; while :; do sleep 0.05; done")));
+  REQUIRE(g.spawn(
+      sh("trap '' TERM; echo $$ > " + s.path("stubborn.pid") + "; while :; do sleep 0.05; done")));
   REQUIRE(appears(s, "cleaner.pid"));
   REQUIRE(appears(s, "stubborn.pid"));
   REQUIRE(g.spawn(sh("exit 3")));
@@ -133,7 +135,8 @@ TEST_CASE("a termination note to the supervisor starts the ladder; a second skip
   Scratch s;
   Recorded r;
   notes::ShutdownGroup g(options(r, 60s));
-  REQUIRE(g.spawn(sh("trap '' TERM; echo $$ > " + s.path("a.pid") + "; while :; do sleep 0.05; done")));
+  REQUIRE(
+      g.spawn(sh("trap '' TERM; echo $$ > " + s.path("a.pid") + "; while :; do sleep 0.05; done")));
   REQUIRE(appears(s, "a.pid"));
   std::thread poster([] {
     std::this_thread::sleep_for(100ms);
@@ -213,7 +216,8 @@ TEST_CASE("grandchildren: in the member's group, orphaned, or escaped with setsi
   CHECK(gone(escaped));
   CHECK(r.count(Kind::escalated) == 1);  // the ignorer outlived the grace period
   int orphans = 0;
-  for (size_t i = 0; i < r.kinds.size(); i++) orphans += r.kinds[i] == Kind::reaped && r.members[i] < 0;
+  for (size_t i = 0; i < r.kinds.size(); i++)
+    orphans += r.kinds[i] == Kind::reaped && r.members[i] < 0;
   CHECK(orphans >= 1);
   CHECK(waitpid(-1, nullptr, WNOHANG) < 0);  // no child left, not even a zombie
 }

@@ -29,30 +29,21 @@ bool all_digits(std::string_view s) {
 Exit exit_for(notes::Code code) {
   using notes::Code;
   switch (code) {
-    case Code::ok:
-      return kSuccess;
-    case Code::timed_out:
-      return kTimedOut;
+    case Code::ok: return kSuccess;
+    case Code::timed_out: return kTimedOut;
     case Code::invalid_argument:
-    case Code::too_many:
-      return kUsage;
+    case Code::too_many: return kUsage;
     case Code::empty:
     case Code::too_long:
     case Code::contains_nul:
-    case Code::uncatchable:
-      return kRejected;
-    case Code::no_such_process:
-      return kNoSuchProcess;
-    case Code::permission_denied:
-      return kPermissionDenied;
-    case Code::queue_full:
-      return kQueueFull;
-    case Code::not_deliverable:
-      return kNotDeliverable;
+    case Code::uncatchable: return kRejected;
+    case Code::no_such_process: return kNoSuchProcess;
+    case Code::permission_denied: return kPermissionDenied;
+    case Code::queue_full: return kQueueFull;
+    case Code::not_deliverable: return kNotDeliverable;
     case Code::interrupted:
     case Code::stopped:
-    case Code::io:
-      return kSystemError;
+    case Code::io: return kSystemError;
   }
   return kSystemError;
 }

@@ -112,8 +112,7 @@ Exit report_group(const notes::Status& status, long group) {
                  "string notes)\n",
                  group);
       break;
-    default:
-      return report(status);
+    default: return report(status);
   }
   return exit_for(status.code());
 }
@@ -125,13 +124,9 @@ int post_command(std::span<char* const> args) {
   bool group = false;
   for (char c; (c = options.next()) != OptionScanner::kEnd;) {
     switch (c) {
-      case 'g':
-        group = true;
-        break;
-      case 'h':
-        return help_command();
-      default:
-        return usage_error(options.error());
+      case 'g': group = true; break;
+      case 'h': return help_command();
+      default: return usage_error(options.error());
     }
   }
   std::span<char* const> operands = options.operands();
@@ -167,10 +162,8 @@ int wait_command(std::span<char* const> args) {
         timeout = parse_seconds(options.value());
         if (!timeout) return usage_error(fmt::format("bad number of seconds: {}", options.value()));
         break;
-      case 'h':
-        return help_command();
-      default:
-        return usage_error(options.error());
+      case 'h': return help_command();
+      default: return usage_error(options.error());
     }
   }
   std::span<char* const> operands = options.operands();
@@ -201,12 +194,9 @@ int wait_command(std::span<char* const> args) {
 int signals_command(std::span<char* const> args) {
   OptionScanner options(args, "");
   switch (options.next()) {
-    case OptionScanner::kEnd:
-      break;
-    case 'h':
-      return help_command();
-    default:
-      return usage_error(options.error());
+    case OptionScanner::kEnd: break;
+    case 'h': return help_command();
+    default: return usage_error(options.error());
   }
   if (!options.operands().empty()) return usage_error("signals: too many arguments");
   for (const notes::SignalName& row : notes::signal_table()) {

@@ -115,39 +115,21 @@ void print_event(const notes::Event& e) {
                                   : std::string("[group]");
   std::string what;
   switch (e.kind) {
-    case Kind::started:
-      what = "started";
-      break;
-    case Kind::spawn_failed:
-      what = "could not be started, " + describe(e.status);
-      break;
-    case Kind::exited:
-      what = "exited, " + describe(e.status);
-      break;
-    case Kind::trigger:
-      what = fmt::format("shutdown: {}", e.detail);
-      break;
-    case Kind::note_posted:
-      what = fmt::format("posted note '{}' to its group", e.detail);
-      break;
-    case Kind::continued:
-      what = "sent SIGCONT to its group";
-      break;
+    case Kind::started: what = "started"; break;
+    case Kind::spawn_failed: what = "could not be started, " + describe(e.status); break;
+    case Kind::exited: what = "exited, " + describe(e.status); break;
+    case Kind::trigger: what = fmt::format("shutdown: {}", e.detail); break;
+    case Kind::note_posted: what = fmt::format("posted note '{}' to its group", e.detail); break;
+    case Kind::continued: what = "sent SIGCONT to its group"; break;
     case Kind::grace_skipped:
       what = fmt::format("grace period cut short: {} again", e.detail);
       break;
-    case Kind::escalated:
-      what = "grace period over: sent SIGKILL to its group";
-      break;
+    case Kind::escalated: what = "grace period over: sent SIGKILL to its group"; break;
     case Kind::reaped:
       what = e.member >= 0 ? "reaped, group empty" : "reaped, " + describe(e.status);
       break;
-    case Kind::error:
-      what = fmt::format("error: {}", e.detail);
-      break;
-    case Kind::finished:
-      what = "finished, " + describe(e.status);
-      break;
+    case Kind::error: what = fmt::format("error: {}", e.detail); break;
+    case Kind::finished: what = "finished, " + describe(e.status); break;
   }
   fmt::print(stderr, "note run: {:8.3f}s {} {}\n", std::chrono::duration<double>(e.elapsed).count(),
              who, what);

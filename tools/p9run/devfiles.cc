@@ -223,8 +223,7 @@ int open_special(const Resolved& r, uint32_t mode) {
     return d;
   };
   switch (r.special) {
-    case Special::kNone:
-      break;
+    case Special::kNone: break;
     case Special::kCons:
       if (acc == kORead || acc == kOExec) return dup_low(g_stdin);
       if (acc == kORdwr) {
@@ -238,8 +237,7 @@ int open_special(const Resolved& r, uint32_t mode) {
       if (d < 0) set_error(err::kNonexist);
       return d;
     }
-    case Special::kStatic:
-      return static_file(r, static_content(r), mode);
+    case Special::kStatic: return static_file(r, static_content(r), mode);
     case Special::kProcText: {
       const int slot = slot_find(r.pid);
       if (slot < 0) return fail(err::kProcdied);
@@ -247,20 +245,13 @@ int open_special(const Resolved& r, uint32_t mode) {
       if (fd < 0) set_errno_error();
       return fd;
     }
-    case Special::kProcDir:
-      return fail(err::kPerm);
-    case Special::kConsctl:
-      return make_memfd("consctl", 0, r.plan9, true, mode);
-    case Special::kTime:
-      return make_memfd("time", 0, r.plan9, true, mode);
-    case Special::kBintime:
-      return make_memfd("bintime", 0, r.plan9, true, mode);
-    case Special::kNote:
-      return make_memfd("note", r.pid, r.plan9, true, mode);
-    case Special::kCtl:
-      return make_memfd("ctl", r.pid, r.plan9, true, mode);
-    case Special::kNoteid:
-      return make_memfd("noteid", r.pid, r.plan9, true, mode);
+    case Special::kProcDir: return fail(err::kPerm);
+    case Special::kConsctl: return make_memfd("consctl", 0, r.plan9, true, mode);
+    case Special::kTime: return make_memfd("time", 0, r.plan9, true, mode);
+    case Special::kBintime: return make_memfd("bintime", 0, r.plan9, true, mode);
+    case Special::kNote: return make_memfd("note", r.pid, r.plan9, true, mode);
+    case Special::kCtl: return make_memfd("ctl", r.pid, r.plan9, true, mode);
+    case Special::kNoteid: return make_memfd("noteid", r.pid, r.plan9, true, mode);
     case Special::kNotepg: {
       // 9front procopen: notepg must be opened for writing; the group is fixed at open.
       if (acc != kOWrite) return fail(err::kPerm);

@@ -97,8 +97,7 @@ std::string name_arg(const Call& c) {
     case kWstat:
       if (guest_string(c.args[0], 256, name)) return fmt::format("\"{}\"", name);
       break;
-    default:
-      break;
+    default: break;
   }
   return fmt::format("{:#x}", c.args[0]);
 }

@@ -12,48 +12,29 @@ namespace p9run {
 
 const char* plan9_error(int e) {
   switch (e) {
-    case ENOENT:
-      return err::kNonexist;
-    case EEXIST:
-      return err::kExist;
-    case ENOTDIR:
-      return err::kNotdir;
-    case EISDIR:
-      return err::kIsdir;
+    case ENOENT: return err::kNonexist;
+    case EEXIST: return err::kExist;
+    case ENOTDIR: return err::kNotdir;
+    case EISDIR: return err::kIsdir;
     case EACCES:
     case EPERM:
-    case EROFS:
-      return err::kPerm;
-    case EBADF:
-      return err::kBadfd;
+    case EROFS: return err::kPerm;
+    case EBADF: return err::kBadfd;
     case EMFILE:
-    case ENFILE:
-      return err::kNofd;
-    case EINVAL:
-      return err::kBadarg;
-    case EINTR:
-      return err::kIntr;
-    case EPIPE:
-      return err::kHungup;
-    case ESPIPE:
-      return err::kIsstream;
-    case ENOMEM:
-      return err::kNomem;
-    case ENOTEMPTY:
-      return err::kNotempty;
+    case ENFILE: return err::kNofd;
+    case EINVAL: return err::kBadarg;
+    case EINTR: return err::kIntr;
+    case EPIPE: return err::kHungup;
+    case ESPIPE: return err::kIsstream;
+    case ENOMEM: return err::kNomem;
+    case ENOTEMPTY: return err::kNotempty;
     case EFBIG:
-    case E2BIG:
-      return err::kToobig;
-    case ENAMETOOLONG:
-      return "file name too long";
-    case ETIMEDOUT:
-      return "connection timed out";
-    case ECONNREFUSED:
-      return "connection refused";
-    case EIO:
-      return err::kIo;
-    default:
-      return strerror(e);
+    case E2BIG: return err::kToobig;
+    case ENAMETOOLONG: return "file name too long";
+    case ETIMEDOUT: return "connection timed out";
+    case ECONNREFUSED: return "connection refused";
+    case EIO: return err::kIo;
+    default: return strerror(e);
   }
 }
 

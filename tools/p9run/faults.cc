@@ -46,8 +46,7 @@ std::string trap_note(int sig, const siginfo_t& si, const ucontext_t& uc) {
     case SIGBUS:
       if (si.si_code == BUS_ADRALN) return "sys: trap: alignment check";
       return fmt::format("sys: trap: fault {} addr={:#x}", write ? "write" : "read", addr);
-    case SIGILL:
-      return "sys: trap: invalid opcode";
+    case SIGILL: return "sys: trap: invalid opcode";
     case SIGFPE:
       if (si.si_code == FPE_INTDIV) return "sys: trap: divide error";
       if (si.si_code == FPE_INTOVF) return "sys: trap: overflow";
@@ -59,8 +58,7 @@ std::string trap_note(int sig, const siginfo_t& si, const ucontext_t& uc) {
     case SIGTRAP:
       if (si.si_code == TRAP_TRACE) return "sys: debug exception dr6=0x00004000";
       return "sys: breakpoint";
-    default:
-      return fmt::format("sys: trap: signal {}", sig);
+    default: return fmt::format("sys: trap: signal {}", sig);
   }
 }
 

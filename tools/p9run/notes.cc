@@ -263,9 +263,7 @@ void noted(ucontext_t* uc, uint64_t arg) {
       guest_ptr<uint64_t>(sp)[0] = 0;
       return;
     }
-    default:
-      up.lastnote.flag = kNDebug;
-      [[fallthrough]];
+    default: up.lastnote.flag = kNDebug; [[fallthrough]];
     case kNDflt:
       if (up.lastnote.flag == kNDebug) pprint(fmt::format("suicide: {}", up.lastnote.msg).c_str());
       pexit(up.lastnote.msg);

@@ -71,15 +71,9 @@ int host_flags(uint32_t mode) {
   int flags = O_NOCTTY;
   switch (mode & 3) {
     case kORead:
-    case kOExec:
-      flags |= O_RDONLY;
-      break;
-    case kOWrite:
-      flags |= O_WRONLY;
-      break;
-    default:
-      flags |= O_RDWR;
-      break;
+    case kOExec: flags |= O_RDONLY; break;
+    case kOWrite: flags |= O_WRONLY; break;
+    default: flags |= O_RDWR; break;
   }
   if (mode & kOTrunc) flags |= O_TRUNC;
   if (mode & kOCexec) flags |= O_CLOEXEC;

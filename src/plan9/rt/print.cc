@@ -166,12 +166,8 @@ void format(Sink& out, const char* fmt, va_list ap) {
         put_string(out, spec, s);
         break;
       }
-      case 's':
-        put_string(out, spec, va_arg(ap, const char*));
-        break;
-      case '%':
-        out.put('%');
-        break;
+      case 's': put_string(out, spec, va_arg(ap, const char*)); break;
+      case '%': out.put('%'); break;
       default:  // unsupported (floating point) or malformed: print it as written
         for (const char* q = start; q <= p && *q != 0; q++) out.put(*q);
         if (*p == 0) return;
