@@ -63,8 +63,10 @@ namespace {
 // --- settings ---
 
 struct Settings {
-  int rounds = 5;
-  int iterations = 20000;                                 // timed round trips per case and round
+  // Many short rounds, interleaved: a VM's bursts of noise then fall on every case alike.
+  int rounds = 20;
+  int iterations = 5000;                                  // timed round trips per case and round
+  int flood_rounds = 5;                                   // of the rounds, spread evenly
   int warmup = 2000;                                      // untimed round trips before them
   int flood = 100000;                                     // notes per flood
   size_t capacity = notes::Receiver::Options{}.capacity;  // the flood receiver's queue
@@ -880,11 +882,12 @@ int usage(std::string_view error) {
   if (!error.empty()) fmt::print(stderr, "notes_bench: {}\n", error);
   fmt::print(error.empty() ? stdout : stderr,
              "usage: notes_bench [--quick] [--rounds N] [--iterations N] [--flood N] "
-             "[--capacity N] [--cases LETTERS] [--pin none|same|split]\n"
+             "[--flood-rounds N] [--capacity N] [--cases LETTERS] [--pin none|same|split]\n"
              "  --quick         few iterations (a smoke test)\n"
-             "  --rounds N      rounds of every case (default 5)\n"
-             "  --iterations N  timed round trips per case and round (default 20000)\n"
+             "  --rounds N      rounds of every ping-pong case (default 20)\n"
+             "  --iterations N  timed round trips per case and round (default 5000)\n"
              "  --flood N       notes per flood (default 100000)\n"
+             "  --flood-rounds N  floods, spread over the rounds (default 5, at most --rounds)\n"
              "  --capacity N    the flood receiver's queue (default {})\n"
              "  --cases LETTERS run only these: a b c d e g (ping-pong cases), f (flood)\n"
              "  --pin WHERE     none (default): the scheduler decides; same: both processes on\n"
@@ -927,6 +930,9 @@ std::optional<int> parse(int argc, char** argv, Settings& s) {
       if (!value(1, 100000000)) return usage("--flood wants a number from 1 to 1e8");
       s.flood = static_cast<int>(v);
       flood_set = true;
+    } else if (arg == "--flood-rounds") {
+      if (!value(1, 1000)) return usage("--flood-rounds wants a number from 1 to 1000");
+      s.flood_rounds = static_cast<int>(v);
     } else if (arg == "--capacity") {
       if (!value(2, 65536)) return usage("--capacity wants a number from 2 to 65536");
       s.capacity = static_cast<size_t>(v);
@@ -954,6 +960,7 @@ std::optional<int> parse(int argc, char** argv, Settings& s) {
     if (!flood_set) s.flood = 5000;
   }
   s.warmup = std::max(10, s.iterations / 10);
+  s.flood_rounds = std::min(s.flood_rounds, s.rounds);
   return std::nullopt;
 }
 
@@ -1050,7 +1057,7 @@ void print_pingpong(std::span<Case> cases, const Settings& s) {
 
 void print_flood(const Settings& s, const FloodTotals& raw, const FloodTotals& note) {
   fmt::print("\nflood: {} notes per round, one sender, one receiver (median of {} rounds)\n",
-             s.flood, s.rounds);
+             s.flood, s.flood_rounds);
   fmt::print("  {:<44} {:>10}  {:>9}  {:>6}  {:>6}  {:>5}  {:>4}\n", "", "notes/s", "refusals",
              "send", "recv", "1 CPU", "lost");
   auto line = [](std::string_view label, const FloodTotals& t) {
@@ -1131,7 +1138,10 @@ int run(const Settings& s) {
       }
       c.result.add(trips);
     }
-    if (selected('f')) {
+    // Exactly flood_rounds floods, evenly spread.
+    const bool flood_now =
+        round * s.flood_rounds / s.rounds != (round + 1) * s.flood_rounds / s.rounds;
+    if (selected('f') && flood_now) {
       FloodResult raw, note;
       if (!run_flood(raw_flood, s, raw) || !run_flood(note_flood, s, note)) {
         fail("a flood failed; no figures");
@@ -1200,8 +1210,8 @@ int main(int argc, char** argv) {
   print_machine();
   fmt::print(
       "settings: {} rounds; ping-pong {} round trips per case and round (after {} warm-up); "
-      "flood {} notes per round, receiver capacity {}; pinned: {}\n\n",
-      s.rounds, s.iterations, s.warmup, s.flood, s.capacity, s.pin);
+      "{} floods of {} notes, receiver capacity {}; pinned: {}\n\n",
+      s.rounds, s.iterations, s.warmup, s.flood_rounds, s.flood, s.capacity, s.pin);
   if (!apply_pin(s.pin)) return 1;
   return run(s);
 }
