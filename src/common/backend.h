@@ -71,6 +71,11 @@ void check_mailbox() noexcept;
 // wait said it has something).
 int mailbox_poll_begin() noexcept;
 void mailbox_poll_end(bool readable) noexcept;
+// Whether some consumer of string notes needs them pushed: an async handler, a synchronous
+// receiver, or a receiver whose fd() was handed out. When none does, each reader pulls (reads
+// the mailbox itself when it looks for a note) and a string note costs its sender no doorbell.
+// Under the registry lock; the backend reads what waits when it turns to pushing.
+void mailbox_push(bool needed) noexcept;
 
 // --- the registry lock (ordinary context only; never taken in note context) ---
 void lock_registry() noexcept;

@@ -93,6 +93,8 @@ Result<Note> Receiver::try_receive() noexcept {
   if (channel_ == nullptr) return Status(Code::stopped);
   Note n;
   if (take(channel_, n)) return n;
+  // String notes may wait in the mailbox for a reader to pull them (backend::mailbox_push).
+  if (channel_->strings) detail::backend::check_mailbox();
   detail::backend::wake_clear(channel_->wake);
   if (take(channel_, n)) return n;
   if (channel_->stopped.load()) return Status(Code::stopped);
@@ -172,12 +174,14 @@ Result<Note> Receiver::wait_for(std::chrono::nanoseconds timeout) noexcept {
 
 int Receiver::fd() const noexcept {
   if (channel_ == nullptr || channel_->wake.synchronous) return -1;
-  channel_->wake.exported.store(true);  // from now on every note rings
+  detail::registry::export_wake(channel_);  // from now on every note rings
   return detail::backend::wake_fd(channel_->wake);
 }
 
 void Receiver::stop() noexcept {
   if (channel_ == nullptr || channel_->stopped.exchange(true)) return;
+  // What was posted before stop() and waits in the mailbox for a reader is queued first.
+  if (channel_->strings) detail::backend::check_mailbox();
   detail::registry::detach(channel_);
   detail::backend::wake_ring(channel_->wake);
 }

@@ -22,6 +22,7 @@ HandlerEntry handler_entries[kMaxHandlers];
 std::atomic<int> channels_used{0};
 std::atomic<int> handlers_used{0};
 int watchers[kMaxCarriers];  // under the registry lock
+int pushed = 0;              // under the registry lock: consumers that need string notes pushed
 
 std::atomic<uint64_t> caught{0}, delivered{0}, dropped{0}, unhandled{0}, refused{0};
 
@@ -29,6 +30,20 @@ struct Locked {
   Locked() noexcept { backend::lock_registry(); }
   ~Locked() { backend::unlock_registry(); }
 };
+
+// One more (+1) or one fewer (-1) consumer needs string notes pushed; the backend hears of the
+// change between none and some.
+void count_pushed(int delta) noexcept {
+  const bool before = pushed > 0;
+  pushed += delta;
+  if ((pushed > 0) != before) backend::mailbox_push(pushed > 0);
+}
+
+bool wants_strings(const NoteFilter& filter) noexcept {
+  bool strings = false;
+  filter.for_each_carrier([&](int c) { strings |= c == kMailbox; });
+  return strings;
+}
 
 // Watches every carrier of `filter`; on failure unwatches what it watched.
 Status watch_all(const NoteFilter& filter) noexcept {
@@ -105,6 +120,7 @@ Status attach(Channel* channel) noexcept {
     return s;
   }
   channel->slot = slot;
+  if (channel->pushed()) count_pushed(+1);
   return Status();
 }
 
@@ -114,6 +130,13 @@ void detach(Channel* channel) noexcept {
   release(channels[channel->slot]);
   channel->slot = -1;
   unwatch_all(channel->filter);
+  if (channel->pushed()) count_pushed(-1);
+}
+
+void export_wake(Channel* channel) noexcept {
+  Locked lock;
+  if (channel->wake.exported.exchange(true)) return;
+  if (channel->slot >= 0 && channel->pushed()) count_pushed(+1);
 }
 
 Status attach_handler(HandlerFunction fn, void* context, NoteFilter* filter, int* slot) noexcept {
@@ -129,6 +152,7 @@ Status attach_handler(HandlerFunction fn, void* context, NoteFilter* filter, int
     release(handlers[*slot]);
     return s;
   }
+  if (wants_strings(*filter)) count_pushed(+1);  // a handler is called only in note context
   return Status();
 }
 
@@ -138,6 +162,7 @@ NoteFilter* detach_handler(int slot) noexcept {
   if (entry == nullptr) return nullptr;
   release(handlers[slot]);
   unwatch_all(*entry->filter);
+  if (wants_strings(*entry->filter)) count_pushed(-1);
   return entry->filter;
 }
 

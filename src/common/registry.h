@@ -29,6 +29,9 @@ struct Channel {
   Wake wake;
   int slot = -1;
   bool strings = false;  // the filter takes string notes (the mailbox carrier)
+  // Its string notes must be pushed (backend::mailbox_push): it waits in sigtimedwait, or its
+  // descriptor was handed out. Changes under the registry lock.
+  bool pushed() const noexcept { return strings && (wake.synchronous || wake.exported.load()); }
   std::atomic<bool> stopped{false};
   std::atomic<uint64_t> queued{0};
   std::atomic<uint64_t> received{0};
@@ -46,6 +49,8 @@ void detach(Channel* channel) noexcept;
 Status attach_handler(HandlerFunction fn, void* context, NoteFilter* filter, int* slot) noexcept;
 // Returns the handler's filter, for the caller to free.
 NoteFilter* detach_handler(int slot) noexcept;
+// Receiver::fd(): from now on every note queued to `channel` rings its wake-up.
+void export_wake(Channel* channel) noexcept;
 
 // Note context (async-signal-safe). dispatch() runs the handler chain and queues a copy to each
 // matching receiver; it returns false when nothing took the note (the default action is due).

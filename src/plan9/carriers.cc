@@ -55,5 +55,6 @@ int mailbox_poll_begin() noexcept {
   return -1;
 }  // one carrier for everything: nothing to watch
 void mailbox_poll_end(bool) noexcept {}
+void mailbox_push(bool) noexcept {}
 
 }  // namespace notes::detail::backend

@@ -45,6 +45,9 @@ std::atomic<int> pollers{0};
 // new mailbox waits for this to reach zero before it maps its word over the old one.
 std::atomic<int> touching{0};
 
+// Registry lock: some consumer needs string notes pushed (see set_push).
+bool push = false;
+
 // --- drain state: owned by whoever holds `busy` ---
 std::atomic<bool> busy{false};
 std::atomic<bool> again{false};
@@ -84,7 +87,7 @@ void make_bell(const sockaddr_un& addr) noexcept {
     return;
   }
   auto* word = static_cast<std::atomic<uint32_t>*>(page);
-  word->store(bell::kArmed);
+  word->store(bell::kArmed | (push ? 0 : bell::kPulled));
   bell.store(word);
 }
 
@@ -367,6 +370,20 @@ void poll_end(bool readable) noexcept {
   touching.fetch_sub(1);
   // A sender that found kPolled set did not ring: read what it sent.
   if (socket_has_data()) drain_from(true);
+}
+
+void set_push(bool needed) noexcept {
+  push = needed;
+  std::atomic<uint32_t>* word = bell.load();
+  if (word == nullptr || mailbox_fd.load() < 0) return;
+  if (!needed) {
+    word->fetch_or(bell::kPulled);
+    return;
+  }
+  // Senders that found kPulled set did not ring: what they sent goes now, as a doorbell's
+  // drain would take it.
+  word->fetch_and(~bell::kPulled);
+  drain();
 }
 
 bool is_doorbell(const siginfo_t* info) noexcept {

@@ -32,6 +32,9 @@ void check() noexcept;
 // anyway.
 int poll_begin() noexcept;
 void poll_end(bool readable) noexcept;
+// Under the registry lock: whether string notes must be pushed (rung and drained in note
+// context) or may wait in the socket for a reader to pull them (bell.h, kPulled).
+void set_push(bool needed) noexcept;
 bool is_doorbell(const siginfo_t* info) noexcept;
 
 // In a forked child: forget the parent's mailbox; make the child's own if one is watched.

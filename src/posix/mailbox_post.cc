@@ -245,9 +245,10 @@ Status post(long pid, const Note& note) noexcept {
       continue;
     }
     if (err == EAGAIN || err == ENOBUFS) {
-      // Full: make sure the receiver knows, whatever its bell says (a doorbell can be lost,
-      // e.g. when the signal is blocked in every thread until later).
-      (void)ring(*t);
+      // Full: make sure the receiver knows, whatever kArmed says (a doorbell can be lost, e.g.
+      // when the signal is blocked in every thread until later), unless it reads the socket
+      // without one.
+      if (t->bell == nullptr || bell::full_needs_ring(*t->bell)) (void)ring(*t);
     } else {
       forget(*t);
     }

@@ -195,6 +195,9 @@ int mailbox_poll_begin() noexcept {
 void mailbox_poll_end(bool readable) noexcept {
   mailbox::poll_end(readable);
 }
+void mailbox_push(bool needed) noexcept {
+  mailbox::set_push(needed);
+}
 
 Status sync_begin() noexcept {
   lock_registry();
