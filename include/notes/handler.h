@@ -1,11 +1,14 @@
 // notes/handler.h: async handlers, the chain that runs in note context (Plan 9's atnotify).
 //
 // A handler is a plain function called in the entry point: a signal handler on POSIX, the notify
-// trampoline on Plan 9. Handlers run in install order; the first that returns
+// trampoline on Plan 9. A string note on POSIX may also reach it on a thread that is reading the
+// mailbox at that moment (a receiver's waiter, or install() itself), outside any signal handler;
+// the rules below are the same. Handlers run in install order; the first that returns
 // Disposition::handled ends the chain. Receivers (receiver.h) still get their copies. When no
-// handler and no receiver takes a note, its default action runs: on POSIX the disposition that was
-// in place before this library (chained handler, ignore, or the signal's default action); for a
-// string note, which has no default action on POSIX, it is counted as unhandled and discarded.
+// handler and no receiver takes a note, its default action runs: on POSIX the disposition that
+// was in place before this library (chained handler, ignore, or the signal's default action);
+// for a string note, which has no default action on POSIX, it is counted as unhandled and
+// discarded.
 //
 // Handler code must be async-signal-safe: allocate nothing, take no lock, and (on Plan 9) touch no
 // floating point. The Note it gets lives only for the call.

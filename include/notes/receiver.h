@@ -6,6 +6,12 @@
 // A full queue drops the copy and counts it (counters().dropped); a string note waiting in the
 // mailbox is held back instead, so its sender gets queue_full rather than a silent loss.
 //
+// String notes on POSIX: while nothing in the process needs them pushed (an async handler for
+// string notes, a synchronous receiver of them, or a receiver whose fd() was handed out), they
+// wait in the mailbox until a receiver looks for a note (wait, wait_for, try_receive, stop) and
+// reads it for every receiver; their senders then pay no signal. The process counters() count
+// them when they are read. Otherwise a doorbell signal pushes each one to the receivers at once.
+//
 // When the last receiver or handler of a note goes away, the note's previous disposition comes
 // back exactly, including an ignore inherited at start (nohup).
 //
@@ -69,12 +75,13 @@ class Receiver {
   Result<Note> try_receive() noexcept;
 
   // A descriptor that polls readable while a note may be queued (POSIX; -1 elsewhere). Read notes
-  // with try_receive() until it says timed_out; the receiver clears the descriptor itself.
+  // with try_receive() until it says timed_out; the receiver clears the descriptor itself. From
+  // the first call on, this receiver's string notes are pushed (see above).
   int fd() const noexcept;
 
   // Unsubscribes. After it returns no note is queued to this receiver any more; notes already
-  // queued can still be taken, and nothing queued for other receivers is lost. Wakes every
-  // waiter. Idempotent.
+  // queued (string notes posted before stop() included) can still be taken, and nothing queued
+  // for other receivers is lost. Wakes every waiter. Idempotent.
   void stop() noexcept;
 
   ReceiverCounters counters() const noexcept;

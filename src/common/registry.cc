@@ -90,12 +90,15 @@ void release(Slot<T>& slot) noexcept {
   while (slot.in_flight.load() != 0) backend::yield();
 }
 
-// Runs fn(item) for each occupied slot, holding the slot's in-flight count.
+// Runs fn(item) for each occupied slot, holding the slot's in-flight count. An empty slot costs
+// one load: the count is taken only for an item, which is then read again, so release() either
+// waits for this pass or this pass sees the slot empty.
 template <typename T, size_t N, typename Fn>
 void each(Slot<T> (&slots)[N], const std::atomic<int>& used, Fn fn) noexcept {
   int n = used.load();
   for (int i = 0; i < n; i++) {
     Slot<T>& s = slots[i];
+    if (s.item.load() == nullptr) continue;
     s.in_flight.fetch_add(1);
     if (T* item = s.item.load()) {
       if (!fn(*item)) {
