@@ -34,6 +34,16 @@ bool wait_child(int pid, int* status, int seconds = 60);
 
 }  // namespace notes_test
 
+// In a doctest case: runs `scenario` in a child and checks that it exited with 0, showing what
+// it wrote when it did not.
+#define NOTES_CHECK_SCENARIO(scenario)                                               \
+  do {                                                                               \
+    const notes_test::Outcome scenario_outcome = notes_test::run_scenario(scenario); \
+    CAPTURE(scenario_outcome.output);                                                \
+    CHECK(scenario_outcome.exited);                                                  \
+    CHECK(scenario_outcome.code == 0);                                               \
+  } while (0)
+
 #define NOTES_SCENARIO(name)                                 \
   static int scenario_##name();                              \
   static const bool scenario_registered_##name =             \

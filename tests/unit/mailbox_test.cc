@@ -135,10 +135,7 @@ NOTES_SCENARIO(pulling_readers_need_no_doorbell) {
 }
 
 TEST_CASE("receivers that pull their string notes need no doorbell") {
-  auto out = notes_test::run_scenario("pulling_readers_need_no_doorbell");
-  MESSAGE(out.output);
-  CHECK(out.exited);
-  CHECK(out.code == 0);
+  NOTES_CHECK_SCENARIO("pulling_readers_need_no_doorbell");
 }
 
 // A handler for string notes runs in note context, so it needs them pushed: from its install
@@ -172,10 +169,7 @@ NOTES_SCENARIO(a_string_handler_brings_the_doorbell_back) {
 }
 
 TEST_CASE("a handler for string notes brings the doorbell back") {
-  auto out = notes_test::run_scenario("a_string_handler_brings_the_doorbell_back");
-  CAPTURE(out.output);
-  CHECK(out.exited);
-  CHECK(out.code == 0);
+  NOTES_CHECK_SCENARIO("a_string_handler_brings_the_doorbell_back");
 }
 
 // With string notes pushed (a handler wants some), a waiter that polls the socket still spares
@@ -219,10 +213,7 @@ NOTES_SCENARIO(polling_waiter_needs_no_doorbell) {
 }
 
 TEST_CASE("a waiter that polls its mailbox spares its senders the doorbell") {
-  auto out = notes_test::run_scenario("polling_waiter_needs_no_doorbell");
-  MESSAGE(out.output);
-  CHECK(out.exited);
-  CHECK(out.code == 0);
+  NOTES_CHECK_SCENARIO("polling_waiter_needs_no_doorbell");
 }
 
 // Receivers stop (closing the mailbox when they were the last) while their waiters poll, and

@@ -38,10 +38,7 @@ NOTES_SCENARIO(sync_takes_blocked_signals) {
 }
 
 TEST_CASE("a synchronous receiver takes its blocked signals itself") {
-  auto out = notes_test::run_scenario("sync_takes_blocked_signals");
-  CAPTURE(out.output);
-  CHECK(out.exited);
-  CHECK(out.code == 0);
+  NOTES_CHECK_SCENARIO("sync_takes_blocked_signals");
 }
 
 // A thread started before block_signals() keeps the signals unblocked, so the handler takes
@@ -79,10 +76,7 @@ NOTES_SCENARIO(sync_woken_by_other_thread) {
 }
 
 TEST_CASE("a synchronous waiter is woken when another thread's handler queues its note") {
-  auto out = notes_test::run_scenario("sync_woken_by_other_thread");
-  CAPTURE(out.output);
-  CHECK(out.exited);
-  CHECK(out.code == 0);
+  NOTES_CHECK_SCENARIO("sync_woken_by_other_thread");
 }
 
 NOTES_SCENARIO(sync_stop_wakes_waiter) {
@@ -98,8 +92,5 @@ NOTES_SCENARIO(sync_stop_wakes_waiter) {
 }
 
 TEST_CASE("stop wakes a synchronous waiter") {
-  auto out = notes_test::run_scenario("sync_stop_wakes_waiter");
-  CAPTURE(out.output);
-  CHECK(out.exited);
-  CHECK(out.code == 0);
+  NOTES_CHECK_SCENARIO("sync_stop_wakes_waiter");
 }
