@@ -133,6 +133,10 @@ Status look_up(long pid, Target& t) noexcept {
   t.sock = socket(AF_UNIX, SOCK_DGRAM, 0);
   if (t.sock < 0) return Status(Code::io, pid, errno, "cannot make a socket to send a note");
   fcntl(t.sock, F_SETFD, FD_CLOEXEC);
+#ifdef SO_NOSIGPIPE
+  int one = 1;  // a closing mailbox must not raise SIGPIPE where MSG_NOSIGNAL is missing
+  setsockopt(t.sock, SOL_SOCKET, SO_NOSIGPIPE, &one, sizeof one);
+#endif
   if (connect(t.sock, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
     return send_error(pid, errno);
   }
