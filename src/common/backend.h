@@ -33,7 +33,8 @@ struct Wake {
   std::atomic<int> sleeping{0};
   std::atomic<bool> exported{false};
   // POSIX: the descriptor may be readable (set after a ring's write, or when a wait saw it), so
-  // clearing it is worth a read. Most waits then clear nothing and pay no system call.
+  // clearing it is worth a read; an exported one is always read, since a poll elsewhere may see
+  // it first. Most waits then clear nothing and pay no system call.
   std::atomic<bool> rung{false};
   // Called by a producer after queueing. `sleeping` is read with a read-modify-write, which
   // synchronizes with the waiter's exchange (see receive() in receiver.cc): one of the two

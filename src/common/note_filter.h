@@ -29,6 +29,14 @@ struct NoteFilter {
     return false;
   }
 
+  // Whether it takes string notes (the mailbox carrier).
+  bool wants_strings() const noexcept {
+    for (int i = 0; i < count; i++) {
+      if (carriers[i] == kMailbox) return true;
+    }
+    return all;
+  }
+
   // Calls fn(carrier) once for each carrier the filter needs watched.
   template <typename Fn>
   void for_each_carrier(Fn fn) const noexcept {

@@ -51,7 +51,7 @@ Result<Receiver> Receiver::open(const NoteSet& notes, Options options) noexcept 
     return Status(Code::io, 0, 0, "out of memory for a receiver queue");
   }
   ch->ring.init(ch->cells, capacity);
-  ch->filter.for_each_carrier([ch](int c) { ch->strings |= c == detail::kMailbox; });
+  ch->strings = ch->filter.wants_strings();
   if (options.synchronous) {
     if (Status s = detail::backend::sync_begin(); !s.ok()) {
       delete[] ch->cells;

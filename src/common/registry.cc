@@ -39,12 +39,6 @@ void count_pushed(int delta) noexcept {
   if ((pushed > 0) != before) backend::mailbox_push(pushed > 0);
 }
 
-bool wants_strings(const NoteFilter& filter) noexcept {
-  bool strings = false;
-  filter.for_each_carrier([&](int c) { strings |= c == kMailbox; });
-  return strings;
-}
-
 // Watches every carrier of `filter`; on failure unwatches what it watched.
 Status watch_all(const NoteFilter& filter) noexcept {
   Status failed;
@@ -155,7 +149,7 @@ Status attach_handler(HandlerFunction fn, void* context, NoteFilter* filter, int
     release(handlers[*slot]);
     return s;
   }
-  if (wants_strings(*filter)) count_pushed(+1);  // a handler is called only in note context
+  if (filter->wants_strings()) count_pushed(+1);  // a handler is called only in note context
   return Status();
 }
 
@@ -165,7 +159,7 @@ NoteFilter* detach_handler(int slot) noexcept {
   if (entry == nullptr) return nullptr;
   release(handlers[slot]);
   unwatch_all(*entry->filter);
-  if (wants_strings(*entry->filter)) count_pushed(-1);
+  if (entry->filter->wants_strings()) count_pushed(-1);
   return entry->filter;
 }
 

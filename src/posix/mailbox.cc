@@ -29,9 +29,9 @@ constexpr int kBatch = 16;
 
 // --- the open mailbox (fields change under the registry lock) ---
 std::atomic<int> mailbox_fd{-1};
-// The doorbell word (bell.h), shared with senders through "<mailbox>.bell". Once mapped, the
-// page stays at this address for the life of the process, a later mailbox's word mapped over it
-// once no waiter of the old one is left (see `touching`).
+// The doorbell word (bell.h), shared with senders through "<mailbox>.bell". The page outlives
+// its mailbox, since a waiter may still touch it (see `touching`); the next mailbox maps its word
+// over it.
 std::atomic<std::atomic<uint32_t>*> bell{nullptr};
 char bell_file[sizeof(sockaddr_un::sun_path) + 8];
 pid_t owner_pid = 0;  // the process the open mailbox belongs to
@@ -71,19 +71,17 @@ void make_bell(const sockaddr_un& addr) noexcept {
   if (fd < 0) return;
   void* page = MAP_FAILED;
   if (ftruncate(fd, bell::kSize) == 0) {
-    while (touching.load() != 0) backend::yield();  // see `touching`
+    // No waiter of the old mailbox is left (see `touching`), and no drain runs while there is
+    // no mailbox, so nothing touches the old page now.
+    while (touching.load() != 0) backend::yield();
     void* at = bell.load();
-    // MAP_FIXED replaces the old page in one step: a late waiter touches one or the other.
     page = mmap(at, bell::kSize, PROT_READ | PROT_WRITE, MAP_SHARED | (at ? MAP_FIXED : 0), fd, 0);
   }
   ::close(fd);
   if (page == MAP_FAILED) {
     unlink(bell_file);
     bell_file[0] = '\0';
-    // A failed MAP_FIXED may have unmapped the old page: keep something there.
-    if (void* at = bell.load()) {
-      mmap(at, bell::kSize, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
-    }
+    if (void* old = bell.exchange(nullptr)) munmap(old, bell::kSize);
     return;
   }
   auto* word = static_cast<std::atomic<uint32_t>*>(page);
@@ -257,19 +255,13 @@ void unbind_mailbox() noexcept {
     unlink(own_addr.sun_path);
     unlink(bell_file);
     // From here a sender, even one with a connected socket, is refused (Linux: EPIPE) rather
-    // than accepted into a socket about to go. What came before is counted, as a drain with no
-    // watcher would. The page of the bell word stays mapped (see `bell`).
+    // than accepted into a socket about to go. What came before (and what was held) is read as
+    // any drain reads it: nobody wants string notes any more, so each is counted as unhandled,
+    // or refused. The page of the bell word stays mapped (see `bell`).
     shutdown(fd, SHUT_RD);
-    for (int n = kBatch; n == kBatch;) {
-      n = receive_batch(fd, batch);
-      for (int i = 0; i < n; i++) {
-        registry::count_caught();
-        registry::count_unhandled();
-      }
-    }
+    drain_once(fd);
     ::close(fd);
   }
-  for (int i = 0; i < held_count; i++) registry::count_unhandled();
   held_count = 0;
   stalled.store(false);
   busy.store(false);

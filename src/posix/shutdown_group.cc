@@ -102,6 +102,7 @@ struct ShutdownGroup::Impl final : detail::ShutdownLadder::Actions {
       failure = "cannot watch the supervisor's notes: " + supervisor_notes.status().to_string();
     }
     if (Status s = detail::backend::wake_open(wake); !s.ok()) failure = s.to_string();
+    wake.exported.store(true);  // polled by this loop's own poll or epoll, as an fd() is
 #ifdef __linux__
     // Orphaned grandchildren come to us, so they are reaped and none outlives the group.
     prctl(PR_GET_CHILD_SUBREAPER, &old_subreaper);
@@ -367,7 +368,6 @@ ExitStatus ShutdownGroup::run() {
     g.check_groups();
     if (g.ladder.finished() && !g.adopted_alive()) break;
     g.wait_for_something();
-    g.wake.rung.store(true);  // our own poll may have seen the ring before its writer said so
     detail::backend::wake_clear(g.wake);
   }
   g.guard.disarm();

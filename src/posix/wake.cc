@@ -63,7 +63,8 @@ void wake_ring(Wake& w) noexcept {
 }
 
 void wake_clear(Wake& w) noexcept {
-  if (!w.rung.exchange(false)) return;
+  // A descriptor polled elsewhere may have shown readable before its ring said so.
+  if (!w.rung.exchange(false) && !w.exported.load()) return;
   char buf[64];
   while (read(w.fds[0], buf, sizeof buf) > 0) {
 #if NOTES_HAVE_EVENTFD
